@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from campaigns import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Kemendagri regions (provinsi, kabupaten/kota, kecamatan, desa/kelurahan) "
+        "from the bundled CSVs. Safe to run again: it updates, never duplicates."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--province", help="Only this province, by its Kemendagri code (e.g. 53 for NTT)."
+        )
+
+    def handle(self, *args, province=None, **options):
+        try:
+            counts = services.regions_import(province=province)
+        except services.UnknownProvince:
+            raise CommandError(
+                f"Provinsi dengan kode {province!r} tidak ada di data wilayah."
+            ) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Wilayah dimuat: {provinsi} provinsi, {kabupaten} kabupaten/kota, "
+                "{kecamatan} kecamatan, {desa} desa/kelurahan.".format(**counts)
+            )
+        )

@@ -1,0 +1,309 @@
+"""Regions (Kemendagri codes), campaigns, the visit schedule and operators' areas."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Region(models.Model):
+    """A level of the Kemendagri hierarchy. Codes are text: they keep their leading zeros."""
+
+    code = models.CharField(_("code"), max_length=13, primary_key=True)
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Provinsi(Region):
+    class Meta(Region.Meta):
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+
+class Kabupaten(Region):
+    provinsi = models.ForeignKey(
+        Provinsi, models.PROTECT, related_name="kabupaten", verbose_name=_("province")
+    )
+
+    class Meta(Region.Meta):
+        verbose_name = _("regency/city")
+        verbose_name_plural = _("regencies/cities")
+
+
+class Kecamatan(Region):
+    kabupaten = models.ForeignKey(
+        Kabupaten, models.PROTECT, related_name="kecamatan", verbose_name=_("regency/city")
+    )
+
+    class Meta(Region.Meta):
+        verbose_name = _("district (kecamatan)")
+        verbose_name_plural = _("districts (kecamatan)")
+
+
+class Desa(Region):
+    kecamatan = models.ForeignKey(
+        Kecamatan, models.PROTECT, related_name="desa", verbose_name=_("district (kecamatan)")
+    )
+
+    class Meta(Region.Meta):
+        verbose_name = _("village (desa/kelurahan)")
+        verbose_name_plural = _("villages (desa/kelurahan)")
+
+
+class Campaign(models.Model):
+    """One recording drive in one kabupaten/kota, with its deadlines."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kabupaten = models.ForeignKey(
+        Kabupaten, models.PROTECT, related_name="campaigns", verbose_name=_("regency/city")
+    )
+    start_date = models.DateField(_("start date"))
+    target_date = models.DateField(_("target date"))
+    extension_date = models.DateField(
+        _("extension date"), null=True, blank=True, help_text=_("The latest date if extended.")
+    )
+    election_date = models.DateField(_("election date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Who moved a deadline, when and why (the reason is required in the admin).
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_date__gte=F("start_date")),
+                name="campaign_target_on_or_after_start",
+                violation_error_code="target_before_start",
+                violation_error_message=_("The target date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(extension_date__isnull=True) | Q(extension_date__gte=F("target_date")),
+                name="campaign_extension_on_or_after_target",
+                violation_error_code="extension_before_target",
+                violation_error_message=_("The extension date cannot be before the target date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def last_day(self):
+        """The last day work can be scheduled: the extension date if any, else the target."""
+        return self.extension_date or self.target_date
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.target_date and self.target_date < self.start_date:
+            errors["target_date"] = ValidationError(
+                _("The target date cannot be before the start date."),
+                code="target_before_start",
+            )
+        if self.target_date and self.extension_date and self.extension_date < self.target_date:
+            errors["extension_date"] = ValidationError(
+                _("The extension date cannot be before the target date."),
+                code="extension_before_target",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class VisitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Visits a user may see: all, or only their kecamatan when they are limited."""
+        kecamatan = OperatorScope.kecamatan_codes_for(user)
+        if kecamatan is None:
+            return self
+        return self.filter(kecamatan__in=kecamatan)
+
+
+class Visit(models.Model):
+    """One recording set at one place on one date."""
+
+    campaign = models.ForeignKey(
+        Campaign, models.PROTECT, related_name="visits", verbose_name=_("campaign")
+    )
+    date = models.DateField(_("date"))
+    device = models.ForeignKey(
+        "devices.Device", models.PROTECT, related_name="visits", verbose_name=_("recording set")
+    )
+    kecamatan = models.ForeignKey(
+        Kecamatan, models.PROTECT, related_name="visits", verbose_name=_("district (kecamatan)")
+    )
+    desa = models.ForeignKey(
+        Desa,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("village (desa/kelurahan)"),
+    )
+    site_name = models.CharField(
+        _("site"), max_length=200, blank=True, help_text=_("For example: Balai Desa Oelolok.")
+    )
+    planned_count = models.PositiveIntegerField(
+        _("planned"), default=0, help_text=_("How many residents this visit plans to record.")
+    )
+    operators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("responsible operators"),
+    )
+
+    history = HistoricalRecords()
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "device__code"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "date"],
+                name="visit_one_per_device_per_day",
+                violation_error_code="device_double_booked",
+                violation_error_message=_("This recording set already has a visit on that date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "date"], name="visit_campaign_date_idx")]
+
+    def __str__(self):
+        place = self.desa.name if self.desa_id else self.kecamatan.name
+        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} · {self.device.code} · {place}"
+
+    def clean(self):
+        errors = {}
+        if self.campaign_id and self.date:
+            errors.update(self._campaign_errors())
+        if self.kecamatan_id and self.desa_id and self.desa.kecamatan_id != self.kecamatan_id:
+            errors["desa"] = ValidationError(
+                _("%(desa)s is not in kecamatan %(kecamatan)s."),
+                code="desa_outside_kecamatan",
+                params={"desa": self.desa.name, "kecamatan": self.kecamatan.name},
+            )
+        if self.device_id and self.date and "device" not in errors:
+            error = self._device_error()
+            if error:
+                errors["device"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    def _campaign_errors(self):
+        campaign, errors = self.campaign, {}
+        if campaign.status == Campaign.Status.CLOSED:
+            errors["campaign"] = ValidationError(
+                _("Campaign %(campaign)s is closed; its schedule can no longer change."),
+                code="campaign_closed",
+                params={"campaign": campaign.name},
+            )
+        if not campaign.start_date <= self.date <= campaign.last_day:
+            errors["date"] = ValidationError(
+                _("The date must be within the campaign, from %(start)s to %(end)s."),
+                code="outside_campaign",
+                params={
+                    "start": date_format(campaign.start_date, "SHORT_DATE_FORMAT"),
+                    "end": date_format(campaign.last_day, "SHORT_DATE_FORMAT"),
+                },
+            )
+        if self.kecamatan_id and self.kecamatan.kabupaten_id != campaign.kabupaten_id:
+            errors["kecamatan"] = ValidationError(
+                _("Kecamatan %(kecamatan)s is not in %(kabupaten)s."),
+                code="kecamatan_outside_campaign",
+                params={"kecamatan": self.kecamatan.name, "kabupaten": campaign.kabupaten.name},
+            )
+        return errors
+
+    def _device_error(self):
+        """The reason this set cannot go out on this date, or None."""
+        device, on = self.device, date_format(self.date, "SHORT_DATE_FORMAT")
+        other = (
+            Visit.objects.filter(device=device, date=self.date)
+            .exclude(pk=self.pk)
+            .select_related("kecamatan")
+            .first()
+        )
+        if other:
+            return ValidationError(
+                _("Set %(device)s is already scheduled in %(place)s on %(date)s."),
+                code="device_double_booked",
+                params={"device": device.code, "place": other.kecamatan.name, "date": on},
+            )
+        state = device.state_on(self.date)
+        if state is None:
+            return ValidationError(
+                _("Set %(device)s has no recorded mode and condition on %(date)s."),
+                code="device_not_in_service",
+                params={"device": device.code, "date": on},
+            )
+        if state.condition != state.Condition.WORKING:
+            return ValidationError(
+                _("Set %(device)s is %(condition)s on %(date)s."),
+                code="device_not_working",
+                params={
+                    "device": device.code,
+                    "condition": state.get_condition_display().lower(),
+                    "date": on,
+                },
+            )
+        if (
+            state.mode == state.Mode.STATIONARY
+            and self.kecamatan_id
+            and self.kecamatan_id != device.home_kecamatan_id
+        ):
+            return ValidationError(
+                _("Set %(device)s is stationary on %(date)s: it can only work at %(office)s."),
+                code="device_stationary",
+                params={"device": device.code, "date": on, "office": device.home_office_label},
+            )
+        return None
+
+
+class OperatorScope(models.Model):
+    """Limits an operator to some kecamatan. Without one, an operator sees them all."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="operator_scope",
+        verbose_name=_("user"),
+    )
+    kecamatan = models.ManyToManyField(
+        Kecamatan, blank=True, related_name="+", verbose_name=_("districts (kecamatan)")
+    )
+
+    class Meta:
+        verbose_name = _("operator's area")
+        verbose_name_plural = _("operators' areas")
+
+    def __str__(self):
+        return str(self.user)
+
+    @staticmethod
+    def kecamatan_codes_for(user):
+        """The kecamatan codes a user is limited to, or None when not limited."""
+        codes = list(
+            OperatorScope.kecamatan.through.objects.filter(
+                operatorscope__user_id=user.pk
+            ).values_list("kecamatan_id", flat=True)
+        )
+        return codes or None

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from campaigns import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("", views.CampaignListView.as_view(), name="list"),
+]

@@ -1,0 +1,85 @@
+"""Daily reports: the counts of one visit, with every change kept."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from campaigns.models import Campaign
+
+
+class DailyReport(models.Model):
+    """The counts of one visit. One per visit: sending again edits it, never counts twice."""
+
+    visit = models.OneToOneField(
+        "campaigns.Visit", models.PROTECT, related_name="report", verbose_name=_("visit")
+    )
+    recorded_count = models.PositiveIntegerField(
+        _("recorded"), help_text=_("Residents whose e-KTP data was recorded.")
+    )
+    first_time_voters = models.PositiveIntegerField(_("of whom first-time voters"), default=0)
+    failed_count = models.PositiveIntegerField(
+        _("failed attempts"),
+        default=0,
+        help_text=_("For example: fingerprints that could not be read."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Who changed a count, when, the old and new values, and why.
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-visit__date"]
+        verbose_name = _("daily report")
+        verbose_name_plural = _("daily reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_time_voters__lte=F("recorded_count")),
+                name="dailyreport_first_time_within_recorded",
+                violation_error_code="first_time_exceeds_recorded",
+                violation_error_message=_("First-time voters cannot exceed the number recorded."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.visit}: {self.recorded_count}"
+
+    def clean(self):
+        errors = {}
+        recorded, first = self.recorded_count, self.first_time_voters
+        if recorded is not None and first is not None and first > recorded:
+            errors["first_time_voters"] = ValidationError(
+                _("First-time voters (%(first)s) cannot exceed those recorded (%(recorded)s)."),
+                code="first_time_exceeds_recorded",
+                params={"first": first, "recorded": recorded},
+            )
+        if self.visit_id:
+            visit = self.visit
+            if visit.date > timezone.localdate():
+                errors["visit"] = ValidationError(
+                    _("The visit on %(date)s has not happened yet; report it on the day."),
+                    code="future_visit",
+                    params={"date": date_format(visit.date, "SHORT_DATE_FORMAT")},
+                )
+            elif visit.campaign.status == Campaign.Status.CLOSED:
+                errors["visit"] = ValidationError(
+                    _("Campaign %(campaign)s is closed; its reports can no longer change."),
+                    code="campaign_closed",
+                    params={"campaign": visit.campaign.name},
+                )
+        if errors:
+            raise ValidationError(errors)
