@@ -100,7 +100,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Makassar"
 USE_I18N = True
 USE_TZ = True
-# Django's own "id" formats give 23/01/2024 and 5.312 (dot thousands separator).
+# 23/01/2024 and 5.312: config/formats/id adjusts Django's "id" formats.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
