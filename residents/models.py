@@ -109,7 +109,9 @@ class BacklogEntry(models.Model):
                     code="after_campaign",
                     params={"end": date_format(self.campaign.last_day, "SHORT_DATE_FORMAT")},
                 )
-            elif "change" not in errors and self.change is not None and self.change < 0:
+            elif (
+                "change" not in errors and self.change is not None and self.change < 0 and self.date
+            ):
                 error = self._below_zero_error()
                 if error:
                     errors["change"] = error
@@ -133,11 +135,16 @@ class BacklogEntry(models.Model):
         return None
 
     def _below_zero_error(self):
-        """A removal cannot take a kecamatan's backlog below zero."""
+        """A removal cannot take a kecamatan's backlog below zero, on its date or any later one."""
         others = BacklogEntry.objects.filter(
             campaign_id=self.campaign_id, kecamatan_id=self.kecamatan_id
         ).exclude(pk=self.pk)
-        balance = others.total()
+        # The lowest balance from this date on: entries dated later do not count before they happen.
+        balance = running = others.up_to(self.date).total()
+        later = others.filter(date__gt=self.date).values("date").annotate(day=Sum("change"))
+        for row in later.order_by("date"):
+            running += row["day"]
+            balance = min(balance, running)
         if balance + self.change < 0:
             return ValidationError(
                 _(
