@@ -9,8 +9,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaigns.models import Campaign
-
 
 class DailyReport(models.Model):
     """The counts of one visit. One per visit: sending again edits it, never counts twice."""
@@ -28,6 +26,9 @@ class DailyReport(models.Model):
         help_text=_("For example: fingerprints that could not be read."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Set when a count is far above what a set can record in a day (see services).
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    review_reason = models.CharField(_("why it needs review"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -59,6 +60,8 @@ class DailyReport(models.Model):
         return f"{self.visit}: {self.recorded_count}"
 
     def clean(self):
+        # Who may change a report when (closed campaigns, late corrections) is decided
+        # in reports.services, which knows the user.
         errors = {}
         recorded, first = self.recorded_count, self.first_time_voters
         if recorded is not None and first is not None and first > recorded:
@@ -74,12 +77,6 @@ class DailyReport(models.Model):
                     _("The visit on %(date)s has not happened yet; report it on the day."),
                     code="future_visit",
                     params={"date": date_format(visit.date, "SHORT_DATE_FORMAT")},
-                )
-            elif visit.campaign.status == Campaign.Status.CLOSED:
-                errors["visit"] = ValidationError(
-                    _("Campaign %(campaign)s is closed; its reports can no longer change."),
-                    code="campaign_closed",
-                    params={"campaign": visit.campaign.name},
                 )
         if errors:
             raise ValidationError(errors)
