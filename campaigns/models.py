@@ -79,6 +79,15 @@ class Campaign(models.Model):
     )
     election_date = models.DateField(_("election date"))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
+    max_daily_per_set = models.PositiveIntegerField(
+        _("maximum per set per day"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A report above this asks the operator to confirm and is flagged for review. "
+            "Empty: only the campaign's best day so far is used."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     # Who moved a deadline, when and why (the reason is required in the admin).

@@ -1,7 +1,16 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import redirect
 from django.views.generic import ListView
 
 from campaigns.models import Campaign
+from reports.services import is_admin
+
+
+def home(request):
+    """Operators land on today's visits; koordinators and admins on the campaigns."""
+    if request.user.has_perm("reports.add_dailyreport") and not is_admin(request.user):
+        return redirect("visits:today")
+    return redirect("campaigns:list")
 
 
 class CampaignListView(PermissionRequiredMixin, ListView):

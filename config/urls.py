@@ -1,12 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.urls import include, path
-from django.views.generic import RedirectView
+from django.views.decorators.http import require_safe
+from django.views.i18n import set_language
+
+from campaigns.views import home
 
 
 @login_not_required
+@require_safe
 def healthz(request):
     """Liveness for a load balancer: the app answers and the database too."""
     with connection.cursor() as cursor:
@@ -18,10 +23,25 @@ admin.site.site_header = "e-KTP Tracker"
 admin.site.site_title = "e-KTP Tracker"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="campaigns:list"), name="home"),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("", home, name="home"),
+    # Log in, log out and change one's password. No e-mail reset: admins reset passwords.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    # Open to anonymous users too: the language is chosen on the login page.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("campaigns/", include("campaigns.urls")),
+    path("campaigns/<slug:slug>/backlog/", include("residents.urls")),
+    path("visits/", include("reports.urls")),
 ]

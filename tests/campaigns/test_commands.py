@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
+from django.test import RequestFactory
 from django.utils import timezone
 
 from campaigns.models import Campaign, Desa, Kabupaten, Kecamatan, Provinsi, Visit
@@ -131,7 +132,8 @@ def test_demo_users_log_in_with_their_roles():
         ("operator", "Operator"),
         ("koordinator", "Koordinator"),
     ]:
-        user = authenticate(username=username, password="ektp-demo-2024")
+        request = RequestFactory().post("/accounts/login/")
+        user = authenticate(request, username=username, password="ektp-demo-2024")
         assert user is not None, username
         assert user.groups.filter(name=group).exists()
         assert user.is_staff == (username == "admin")

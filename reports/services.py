@@ -1,0 +1,125 @@
+"""Saving a visit's daily report: one report a visit, every change kept, odd counts checked."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign, Visit
+from reports.models import DailyReport
+
+REPORT_FIELDS = ["recorded_count", "first_time_voters", "failed_count", "notes"]
+# After the visit's day plus this many days, a correction needs a reason.
+CORRECTION_GRACE_DAYS = 2
+# A count above this many times the campaign's best day so far asks for confirmation.
+OUTLIER_FACTOR = 2
+
+
+def is_admin(user) -> bool:
+    """Admins (Dukcapil head office) may correct locked data, with a reason."""
+    return user.has_perm("campaigns.change_campaign")
+
+
+@transaction.atomic
+def daily_report_save(
+    *, visit: Visit, data: dict, by, reason: str = "", confirmed: bool = False
+) -> DailyReport:
+    """Create the visit's report or edit it. Sending the same again changes nothing.
+
+    Raises ValidationError with a code: campaign_closed, reason_required,
+    needs_confirmation (a count far above what a set records in a day; send again
+    with confirmed=True and it is saved, flagged for review), or a model rule.
+    """
+    # Lock the visit: two first submissions (a double tap, a retry after a dropped
+    # connection) queue here, and the second finds the first's report and edits it.
+    visit = Visit.objects.select_for_update().select_related("campaign").get(pk=visit.pk)
+    report = DailyReport.objects.filter(visit=visit).first()
+    _check_may_change(visit=visit, report=report, by=by, reason=reason)
+    if report and all(getattr(report, field) == data[field] for field in REPORT_FIELDS):
+        return report
+    report = report or DailyReport(visit=visit, created_by=by)
+    for field in REPORT_FIELDS:
+        setattr(report, field, data[field])
+    report.full_clean()
+
+    review_reason = outlier_reason(visit=visit, recorded_count=report.recorded_count)
+    if review_reason and not confirmed:
+        raise ValidationError(
+            {
+                "recorded_count": ValidationError(
+                    _("%(reason)s Check the number; if it is right, confirm it and send again."),
+                    code="needs_confirmation",
+                    params={"reason": review_reason},
+                )
+            }
+        )
+    report.needs_review, report.review_reason = bool(review_reason), review_reason
+    report._change_reason = reason
+    report._history_user = by
+    report.save()
+    return report
+
+
+def _check_may_change(*, visit, report, by, reason):
+    if visit.campaign.status == Campaign.Status.CLOSED:
+        if not is_admin(by):
+            raise ValidationError(
+                _("Campaign %(campaign)s is closed; only an admin can correct its reports."),
+                code="campaign_closed",
+                params={"campaign": visit.campaign.name},
+            )
+        if not reason:
+            raise ValidationError(
+                {
+                    "reason": ValidationError(
+                        _("The campaign is closed: say why this report is corrected."),
+                        code="reason_required",
+                    )
+                }
+            )
+    late = timezone.localdate() > visit.date + datetime.timedelta(days=CORRECTION_GRACE_DAYS)
+    if report and late and not reason:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _(
+                        "This visit was on %(date)s; a correction more than %(days)s days "
+                        "later needs a reason."
+                    ),
+                    code="reason_required",
+                    params={
+                        "date": date_format(visit.date, "SHORT_DATE_FORMAT"),
+                        "days": CORRECTION_GRACE_DAYS,
+                    },
+                )
+            }
+        )
+
+
+def outlier_reason(*, visit: Visit, recorded_count: int) -> str:
+    """Why a count is far above what one set records in a day, or "" when it is not.
+
+    Like DHIS2's min-max checks: above the campaign's maximum per set, or more than
+    twice the best day any set of the campaign has reported so far.
+    """
+    limit = visit.campaign.max_daily_per_set
+    if limit is not None and recorded_count > limit:
+        return gettext("%(count)s is above the campaign's maximum of %(limit)s per set a day.") % {
+            "count": recorded_count,
+            "limit": limit,
+        }
+    best = (
+        DailyReport.objects.filter(visit__campaign_id=visit.campaign_id)
+        .exclude(visit=visit)
+        .aggregate(best=Max("recorded_count"))["best"]
+    )
+    if best and recorded_count > OUTLIER_FACTOR * best:
+        return gettext(
+            "%(count)s is more than twice the best day any set has reported so far (%(best)s)."
+        ) % {"count": recorded_count, "best": best}
+    return ""

@@ -1,0 +1,106 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from campaigns.models import Campaign, Visit
+from reports import services
+from reports.forms import DailyReportForm
+from reports.models import DailyReport
+from reports.selectors import report_changes
+
+
+def _visits_for(user):
+    return (
+        Visit.objects.visible_to(user)
+        .exclude(campaign__status=Campaign.Status.CLOSED)
+        .select_related("campaign", "kecamatan", "desa", "device", "report")
+    )
+
+
+@require_safe
+@permission_required("campaigns.view_visit", raise_exception=True)
+def visits_today(request):
+    """Today's visits, and earlier ones still without a report, for this user."""
+    today = timezone.localdate()
+    visits = (
+        _visits_for(request.user)
+        .filter(Q(operators=request.user) | Q(operators__isnull=True))
+        .filter(Q(date=today) | Q(date__lt=today, report__isnull=True))
+        .distinct()
+        .order_by("date", "kecamatan__name", "device__code")
+    )
+    return render(request, "reports/visits_today.html", {"visits": visits, "today": today})
+
+
+@permission_required("campaigns.view_visit", raise_exception=True)
+def visit_report(request, visit_id):
+    visit = get_object_or_404(_visit_queryset(request.user), pk=visit_id)
+    report = DailyReport.objects.filter(visit=visit).first()
+    may_report = request.user.has_perm("reports.add_dailyreport")
+    if request.method == "POST" and not may_report:
+        raise PermissionDenied
+    form = DailyReportForm(request.POST or None, initial=_initial(report))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.daily_report_save(
+                visit=visit,
+                data=form.cleaned_data,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                confirmed=form.cleaned_data["confirm"],
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("Report saved: %(count)s recorded.")
+                % {"count": form.cleaned_data["recorded_count"]},
+            )
+            return redirect(request.path)  # Post/Redirect/Get: a reload sends nothing
+    context = {
+        "visit": visit,
+        "report": report,
+        "form": form if may_report else None,
+        "changes": report_changes(report) if report else [],
+        "is_future": visit.date > timezone.localdate(),
+    }
+    return render(request, "reports/visit_report.html", context)
+
+
+def _visit_queryset(user):
+    return Visit.objects.visible_to(user).select_related("campaign", "kecamatan", "desa", "device")
+
+
+def _initial(report):
+    if report is None:
+        return {}
+    return {field: getattr(report, field) for field in services.REPORT_FIELDS}
+
+
+@require_safe
+@permission_required("campaigns.view_visit", raise_exception=True)
+def late_reports(request):
+    """Visits dated before today with no report, and reports flagged for review."""
+    today = timezone.localdate()
+    late = (
+        _visits_for(request.user)
+        .filter(date__lt=today, report__isnull=True)
+        .order_by("kecamatan__name", "device__code", "date")
+    )
+    flagged = (
+        _visits_for(request.user)
+        .filter(report__needs_review=True)
+        .order_by("-date", "kecamatan__name")
+    )
+    rows = [(visit, (today - visit.date).days) for visit in late]
+    return render(
+        request,
+        "reports/late_reports.html",
+        {"late": rows, "flagged": flagged, "today": today},
+    )

@@ -1,0 +1,36 @@
+"""Reading the backlog ledger: per-kecamatan totals in one grouped query."""
+
+from django.db.models import Q, Sum
+
+from campaigns.models import OperatorScope
+from residents.models import BacklogEntry
+
+
+def backlog_by_kecamatan(*, campaign, user, as_of=None):
+    """Per kecamatan: baseline, removed, added and the target (the ledger's sum)."""
+    entries = BacklogEntry.objects.filter(campaign=campaign)
+    if as_of is not None:
+        entries = entries.up_to(as_of)
+    limited_to = OperatorScope.kecamatan_codes_for(user)
+    if limited_to is not None:
+        entries = entries.filter(kecamatan__in=limited_to)
+    return (
+        entries.values("kecamatan__code", "kecamatan__name")
+        .annotate(
+            baseline=Sum("change", filter=Q(kind=BacklogEntry.Kind.BASELINE), default=0),
+            removed=Sum("change", filter=Q(kind__in=BacklogEntry.REMOVALS), default=0),
+            added=Sum("change", filter=Q(kind=BacklogEntry.Kind.FIRST_TIME_VOTER), default=0),
+            target=Sum("change"),
+        )
+        .order_by("kecamatan__name")
+    )
+
+
+def recent_entries(*, campaign, user, limit=50):
+    entries = BacklogEntry.objects.filter(campaign=campaign).exclude(
+        kind=BacklogEntry.Kind.BASELINE
+    )
+    limited_to = OperatorScope.kecamatan_codes_for(user)
+    if limited_to is not None:
+        entries = entries.filter(kecamatan__in=limited_to)
+    return entries.select_related("kecamatan", "created_by").order_by("-date", "-pk")[:limit]

@@ -1,0 +1,242 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import OperatorScope
+from reports.models import DailyReport
+from tests.factories import (
+    CampaignFactory,
+    DailyReportFactory,
+    KecamatanFactory,
+    UserFactory,
+    VisitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def campaign():
+    today = TODAY()
+    return CampaignFactory(
+        start_date=today - datetime.timedelta(days=10),
+        target_date=today + datetime.timedelta(days=10),
+        extension_date=None,
+        election_date=today + datetime.timedelta(days=17),
+    )
+
+
+def visit_on(campaign, days_ago, **kwargs):
+    return VisitFactory(
+        campaign=campaign, date=TODAY() - datetime.timedelta(days=days_ago), **kwargs
+    )
+
+
+def report_url(visit):
+    return reverse("visits:report", args=[visit.pk])
+
+
+def post(client, visit, **data):
+    fields = {"recorded_count": "", "first_time_voters": "0", "failed_count": "0", "notes": ""}
+    return client.post(report_url(visit), {**fields, **data})
+
+
+def test_today_lists_todays_visits_and_earlier_unreported_ones(client, operator_user, campaign):
+    today = visit_on(campaign, 0)
+    today.operators.add(operator_user)
+    late = visit_on(campaign, 3)
+    reported = visit_on(campaign, 2)
+    DailyReportFactory(visit=reported)
+    tomorrow = visit_on(campaign, -1)
+    someone_elses = visit_on(campaign, 0)
+    someone_elses.operators.add(UserFactory())
+
+    client.force_login(operator_user)
+    response = client.get(reverse("visits:today"))
+
+    assert response.status_code == 200
+    listed = list(response.context["visits"])
+    assert listed == [late, today]
+    for absent in (reported, tomorrow, someone_elses):
+        assert absent not in listed
+
+
+def test_today_runs_the_same_queries_for_one_visit_or_many(client, operator_user, campaign):
+    client.force_login(operator_user)
+    visit_on(campaign, 0)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("visits:today"))
+    for days in range(1, 6):
+        DailyReportFactory(visit=visit_on(campaign, 0))
+        visit_on(campaign, days)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("visits:today"))
+    assert len(response.context["visits"]) == 11
+    assert len(many) == len(one)
+
+
+def test_a_report_is_saved_and_the_page_redirects(client, operator_user, campaign):
+    visit = visit_on(campaign, 0)
+    client.force_login(operator_user)
+
+    response = post(client, visit, recorded_count="75", first_time_voters="9")
+
+    assert response.status_code == 302 and response.url == report_url(visit)
+    report = DailyReport.objects.get(visit=visit)
+    assert (report.recorded_count, report.first_time_voters, report.created_by) == (
+        75,
+        9,
+        operator_user,
+    )
+    page = client.get(report_url(visit))
+    assert b"75" in page.content
+
+
+def test_sending_twice_keeps_one_report(client, operator_user, campaign):
+    visit = visit_on(campaign, 0)
+    client.force_login(operator_user)
+    post(client, visit, recorded_count="75")
+    post(client, visit, recorded_count="75")
+    post(client, visit, recorded_count="76")
+    assert DailyReport.objects.filter(visit=visit).count() == 1
+    assert DailyReport.objects.get(visit=visit).recorded_count == 76
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"recorded_count": "-1"}, "recorded_count", "greater than or equal to 0"),
+        ({"recorded_count": ""}, "recorded_count", "This field is required"),
+        ({"recorded_count": "abc"}, "recorded_count", "Enter a whole number"),
+        ({"recorded_count": "5", "failed_count": "-3"}, "failed_count", "greater than or equal"),
+        (
+            {"recorded_count": "5", "first_time_voters": "6"},
+            "first_time_voters",
+            "First-time voters (6) cannot exceed those recorded (5).",
+        ),
+    ],
+)
+def test_bad_counts_get_a_message_next_to_the_field(
+    client, operator_user, campaign, data, field, message
+):
+    visit = visit_on(campaign, 0)
+    client.force_login(operator_user)
+    client.cookies["django_language"] = "en"
+    response = post(client, visit, **data)
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert not DailyReport.objects.exists()
+
+
+def test_messages_are_in_indonesian_by_default(client, operator_user, campaign):
+    visit = visit_on(campaign, 0)
+    client.force_login(operator_user)
+    response = post(client, visit, recorded_count="5", first_time_voters="6")
+    assert (
+        "Pemilih pemula (6) tidak boleh melebihi jumlah yang direkam (5)."
+        in (response.context["form"].errors["first_time_voters"])
+    )
+    assert response["Content-Language"] == "id"
+
+
+def test_a_future_visit_shows_no_form_and_refuses_a_post(client, operator_user, campaign):
+    visit = visit_on(campaign, -2)
+    client.force_login(operator_user)
+    assert client.get(report_url(visit)).context["is_future"]
+    response = post(client, visit, recorded_count="10")
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not DailyReport.objects.exists()
+
+
+def test_an_outlier_asks_for_confirmation_then_is_flagged_for_review(
+    client, operator_user, campaign
+):
+    DailyReportFactory(visit=visit_on(campaign, 1), recorded_count=75, first_time_voters=0)
+    visit = visit_on(campaign, 0)
+    client.force_login(operator_user)
+
+    response = post(client, visit, recorded_count="400")
+    assert response.status_code == 200
+    assert response.context["form"].needs_confirmation()
+    assert b'name="confirm"' in response.content
+    assert not DailyReport.objects.filter(visit=visit).exists()
+
+    response = post(client, visit, recorded_count="400", confirm="on")
+    assert response.status_code == 302
+    assert DailyReport.objects.get(visit=visit).needs_review
+
+    late_page = client.get(reverse("visits:late"))
+    assert visit in list(late_page.context["flagged"])
+
+
+def test_a_late_correction_without_reason_is_refused_next_to_the_reason_field(
+    client, operator_user, campaign
+):
+    visit = visit_on(campaign, 4)
+    DailyReportFactory(visit=visit, recorded_count=70, first_time_voters=0, failed_count=0)
+    client.force_login(operator_user)
+
+    response = post(client, visit, recorded_count="71")
+    assert response.context["form"].errors["reason"]
+    response = post(client, visit, recorded_count="71", reason="Formulir terlambat masuk")
+    assert response.status_code == 302
+
+    page = client.get(report_url(visit))
+    change = page.context["changes"][0]
+    assert change.reason == "Formulir terlambat masuk"
+    assert change.who == operator_user
+    assert [(old, new) for _, old, new in change.fields] == [(70, 71)]
+    assert "Formulir terlambat masuk" in page.content.decode()
+
+
+def test_late_page_lists_unreported_past_visits_with_days_late(client, koordinator_user, campaign):
+    late = visit_on(campaign, 3)
+    visit_on(campaign, 0)
+    DailyReportFactory(visit=visit_on(campaign, 2))
+    client.force_login(koordinator_user)
+
+    response = client.get(reverse("visits:late"))
+
+    assert response.status_code == 200
+    assert response.context["late"] == [(late, 3)]
+
+
+def test_a_scoped_operator_sees_and_reports_only_their_kecamatan(client, campaign):
+    mine = KecamatanFactory(kabupaten=campaign.kabupaten)
+    user = UserFactory(username="scoped")
+    user.groups.add(Group.objects.get(name="Operator"))
+    OperatorScope.objects.create(user=user).kecamatan.add(mine)
+    own = visit_on(campaign, 0, kecamatan=mine)
+    other = visit_on(campaign, 0)
+    client.force_login(user)
+
+    assert list(client.get(reverse("visits:today")).context["visits"]) == [own]
+    assert client.get(report_url(other)).status_code == 404
+    assert post(client, other, recorded_count="5").status_code == 404
+    assert not DailyReport.objects.filter(visit=other).exists()
+
+
+def test_a_koordinator_reads_the_report_page_but_cannot_post(client, koordinator_user, campaign):
+    visit = visit_on(campaign, 0)
+    client.force_login(koordinator_user)
+    page = client.get(report_url(visit))
+    assert page.status_code == 200 and page.context["form"] is None
+    assert post(client, visit, recorded_count="5").status_code == 403
+    assert not DailyReport.objects.exists()
+
+
+def test_after_login_an_operator_lands_on_todays_visits(client, operator_user):
+    client.force_login(operator_user)
+    assert client.get("/").url == reverse("visits:today")
+
+
+def test_after_login_a_koordinator_lands_on_the_campaigns(client, koordinator_user):
+    client.force_login(koordinator_user)
+    assert client.get("/").url == reverse("campaigns:list")

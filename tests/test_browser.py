@@ -1,0 +1,70 @@
+"""An operator on a phone-sized screen reports today's visit, in a real Chromium."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from reports.models import DailyReport
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+MISSING = "Debian's chromium is not installed (apt-get install chromium); .ci/run installs it"
+if shutil.which(CHROMIUM) is None:
+    if os.environ.get("REQUIRE_BROWSER_TESTS"):
+        pytest.fail(MISSING, pytrace=False)
+    pytest.skip(MISSING, allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def page(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test
+    # makes between browser steps are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        yield page
+        browser.close()
+
+
+def test_operator_reports_todays_visit_on_a_phone(live_server, page):
+    call_command("seed_demo", verbosity=0)
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "operator")
+    page.fill("input[name=password]", "ektp-demo-2024")
+    page.click("button.primary")
+
+    page.wait_for_url("**/visits/today/")
+    cards = page.locator("a.card.tap")
+    assert cards.count() == 2
+    assert "Miomaffo Barat" in cards.first.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
+
+    cards.first.click()
+    page.fill("input[name=recorded_count]", "75")
+    page.fill("input[name=first_time_voters]", "8")
+    page.click("button.primary")
+
+    assert "75" in page.locator(".message").inner_text()
+    assert page.locator(".badge.done").count() == 1
+    report = DailyReport.objects.get(visit__date=timezone.localdate())
+    assert (report.recorded_count, report.first_time_voters) == (75, 8)
+    assert report.created_by.username == "operator"
+
+    page.goto(f"{live_server.url}/visits/today/")
+    assert page.locator(".badge.done").count() == 1
+    assert "75" in page.locator(".badge.done").inner_text()

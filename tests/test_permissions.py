@@ -1,0 +1,166 @@
+"""Every URL of the project × every role × GET and POST, with the status each must get.
+
+A URL added to the project without a row here fails test_every_url_is_in_the_matrix.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from campaigns.models import OperatorScope
+from tests.factories import (
+    BacklogEntryFactory,
+    CampaignFactory,
+    KecamatanFactory,
+    UserFactory,
+    VisitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anonymous", "operator", "scoped_operator", "koordinator", "admin"]
+LOGIN = "login"  # a redirect to the login page
+ADMIN_LOGIN = "admin_login"
+VALID_REPORT = {"recorded_count": "70", "first_time_voters": "5", "failed_count": "0"}
+
+# name: (args, POST data, {role: (GET status, POST status)})
+# The visit is in a kecamatan outside the scoped operator's area.
+MATRIX = {
+    "home": (
+        [],
+        {},
+        {role: (302, 302) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+    ),
+    "login": ([], {}, {role: (200, 200) for role in ROLES}),
+    "logout": ([], {}, {role: (405, 302) for role in ROLES} | {"anonymous": (LOGIN, 302)}),
+    "password_change": (
+        [],
+        {},
+        {role: (200, 200) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+    ),
+    "password_change_done": (
+        [],
+        {},
+        {role: (200, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+    ),
+    "set_language": ([], {"language": "en"}, {role: (302, 302) for role in ROLES}),
+    "healthz": ([], {}, {role: (200, 405) for role in ROLES}),
+    "campaigns:list": (
+        [],
+        {},
+        {role: (200, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+    ),
+    "backlog:list": (
+        ["ttu"],
+        {},
+        {
+            "anonymous": (LOGIN, LOGIN),
+            "operator": (200, 200),
+            "scoped_operator": (200, 200),
+            "koordinator": (200, 403),
+            "admin": (200, 200),
+        },
+    ),
+    "visits:today": (
+        [],
+        {},
+        {role: (200, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+    ),
+    "visits:late": (
+        [],
+        {},
+        {role: (200, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+    ),
+    "visits:report": (
+        ["VISIT"],
+        VALID_REPORT,
+        {
+            "anonymous": (LOGIN, LOGIN),
+            "operator": (200, 302),
+            "scoped_operator": (404, 404),
+            "koordinator": (200, 403),
+            "admin": (200, 302),
+        },
+    ),
+    "admin:index": (
+        [],
+        {},
+        {
+            "anonymous": (ADMIN_LOGIN, ADMIN_LOGIN),
+            "operator": (ADMIN_LOGIN, ADMIN_LOGIN),
+            "scoped_operator": (ADMIN_LOGIN, ADMIN_LOGIN),
+            "koordinator": (ADMIN_LOGIN, ADMIN_LOGIN),
+            "admin": (200, 200),
+        },
+    ),
+}
+
+
+def project_url_names(patterns=None, namespace=""):
+    """Every named URL of the project; Django admin's own pages count as one, admin:index."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                yield "admin:index"
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from project_url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    assert set(project_url_names()) == set(MATRIX)
+
+
+@pytest.fixture
+def world():
+    today = timezone.localdate()
+    campaign = CampaignFactory(
+        slug="ttu",
+        start_date=today - datetime.timedelta(days=5),
+        target_date=today + datetime.timedelta(days=15),
+        extension_date=None,
+        election_date=today + datetime.timedelta(days=20),
+    )
+    inside, outside = (KecamatanFactory(kabupaten=campaign.kabupaten) for _ in range(2))
+    for kecamatan in (inside, outside):
+        BacklogEntryFactory(campaign=campaign, kecamatan=kecamatan)
+    visit = VisitFactory(campaign=campaign, date=today, kecamatan=outside)
+    return {"visit": visit, "inside": inside}
+
+
+def user_for(role, world):
+    if role == "anonymous":
+        return None
+    group = {"scoped_operator": "Operator"}.get(role, role.capitalize())
+    user = UserFactory(username=role, is_staff=role == "admin")
+    user.groups.add(Group.objects.get(name=group))
+    if role == "scoped_operator":
+        OperatorScope.objects.create(user=user).kecamatan.add(world["inside"])
+    return user
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(MATRIX))
+def test_status(client, world, name, role, method):
+    args, data, expected = MATRIX[name]
+    user = user_for(role, world)
+    if user:
+        client.force_login(user)
+    url = reverse(name, args=[world["visit"].pk if a == "VISIT" else a for a in args])
+    response = getattr(client, method)(url, data if method == "post" else None)
+
+    want = expected[role][0 if method == "get" else 1]
+    if want == LOGIN:
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), (
+            response.status_code
+        )
+    elif want == ADMIN_LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
+    else:
+        assert response.status_code == want
