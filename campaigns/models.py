@@ -202,7 +202,9 @@ class Visit(models.Model):
 
     def clean(self):
         errors = {}
-        if self.campaign_id and self.date:
+        # The campaign may be new and unsaved, as when added with its first visits.
+        has_campaign = self.campaign_id or Visit.campaign.is_cached(self)
+        if has_campaign and self.date and self.campaign.start_date and self.campaign.target_date:
             errors.update(self._campaign_errors())
         if self.kecamatan_id and self.desa_id and self.desa.kecamatan_id != self.kecamatan_id:
             errors["desa"] = ValidationError(

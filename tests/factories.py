@@ -42,7 +42,8 @@ class KecamatanFactory(DjangoModelFactory):
         django_get_or_create = ("code",)
 
     kabupaten = factory.SubFactory(KabupatenFactory)
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.kabupaten.code}.{n + 50:02d}")
+    # Two digits, as real codes have (a desa code must fit its 13 characters).
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.kabupaten.code}.{n % 90 + 10:02d}")
     name = factory.Sequence(lambda n: f"Kecamatan {n}")
 
 

@@ -1,0 +1,348 @@
+"""The back office: regions, campaigns with their schedule, and operators' areas."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from campaigns.models import Campaign, Desa, Kabupaten, Kecamatan, OperatorScope, Provinsi, Visit
+
+User = get_user_model()
+RelatedOnly = admin.RelatedOnlyFieldListFilter
+
+
+# Regions: thousands of kecamatan and desa, so always autocomplete, searched by code or name.
+
+
+@admin.register(Provinsi)
+class ProvinsiAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["^code", "name"]
+
+
+@admin.register(Kabupaten)
+class KabupatenAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "provinsi"]
+    list_filter = ["provinsi"]
+    list_select_related = ["provinsi"]
+    search_fields = ["^code", "name"]
+    autocomplete_fields = ["provinsi"]
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kabupaten"]
+    list_filter = ["kabupaten__provinsi"]
+    list_select_related = ["kabupaten"]
+    search_fields = ["^code", "name"]
+    autocomplete_fields = ["kabupaten"]
+
+
+@admin.register(Desa)
+class DesaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kecamatan"]
+    list_filter = ["kecamatan__kabupaten__provinsi"]
+    list_select_related = ["kecamatan"]
+    search_fields = ["^code", "name"]  # "53.03.05" lists the desa of that kecamatan
+    autocomplete_fields = ["kecamatan"]
+
+
+# A change reason that goes into the django-simple-history record.
+
+
+class ChangeReasonForm(forms.ModelForm):
+    """Its reason is saved in the history; required when a `reason_for` field of a saved
+    object changes. The admin gives the model and fields (ModelAdmin.get_form)."""
+
+    reason_for = ()
+    reason_message = _("Give a reason for this change.")
+
+    change_reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=100,  # the history's column
+        help_text=_("Kept in the history with your name and the time."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = set(self.reason_for) & set(self.changed_data)
+        if self.instance.pk and changed and not cleaned.get("change_reason"):
+            self.add_error(
+                "change_reason", ValidationError(self.reason_message, code="reason_required")
+            )
+        return cleaned
+
+
+class ChangeReasonAdmin(SimpleHistoryAdmin):
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason")
+        if reason:
+            obj._change_reason = reason
+        super().save_model(request, obj, form, change)
+
+
+# Campaigns and their schedule.
+
+
+class CampaignForm(ChangeReasonForm):
+    reason_for = ("target_date", "extension_date")
+    reason_message = _("Give a reason for changing the target or extension date.")
+
+    change_reason = forms.CharField(
+        label=_("Reason for changing a deadline"),
+        required=False,
+        max_length=100,
+        help_text=_("Required when the target or extension date of a campaign changes."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("extension_date")
+        end = end or cleaned.get("target_date")
+        moved = {"start_date", "target_date", "extension_date"} & set(self.changed_data)
+        if self.instance.pk and moved and start and end:
+            # The schedule rows are not checked again when unchanged (VisitInlineFormSet).
+            outside = self.instance.visits.exclude(date__range=(start, end)).order_by("date")
+            first = outside.first()
+            if first:
+                self.add_error(
+                    None,
+                    ValidationError(
+                        gettext(
+                            "%(count)s visit(s) would fall outside the campaign's dates, "
+                            "the first on %(date)s. Move or delete them first."
+                        ),
+                        code="visits_outside_campaign",
+                        params={
+                            "count": outside.count(),
+                            "date": date_format(first.date, "SHORT_DATE_FORMAT"),
+                        },
+                    ),
+                )
+        return cleaned
+
+
+class VisitInlineFormSet(forms.BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.pk:
+            # Rows left as they were are not validated again: closing the campaign must not
+            # trip over its own visits (Visit.clean refuses visits of a closed campaign).
+            form.empty_permitted = True
+        return form
+
+    def clean(self):
+        seen = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not form.is_valid():
+                continue
+            device, day = data.get("device"), data.get("date")
+            if not (device and day):
+                continue
+            if (device.pk, day) not in seen:
+                seen[device.pk, day] = data.get("kecamatan")
+                continue
+            # Two rows of this form book the set on one date, before either is saved.
+            form.add_error(
+                "device",
+                ValidationError(
+                    gettext("Set %(device)s is already scheduled in %(place)s on %(date)s."),
+                    code="device_double_booked",
+                    params={
+                        "device": device.code,
+                        "place": seen[device.pk, day],
+                        "date": date_format(day, "SHORT_DATE_FORMAT"),
+                    },
+                ),
+            )
+        super().clean()
+
+
+class VisitInline(admin.TabularInline):
+    model = Visit
+    formset = VisitInlineFormSet
+    fields = ["date", "device", "kecamatan", "desa", "site_name", "planned_count", "operators"]
+    autocomplete_fields = ["device", "kecamatan", "desa", "operators"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("device", "kecamatan", "desa")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ChangeReasonAdmin):
+    form = CampaignForm
+    list_display = [
+        "name",
+        "kabupaten",
+        "status",
+        "start_date",
+        "target_date",
+        "extension_date",
+        "election_date",
+        "visit_list",
+        "backlog_list",
+    ]
+    list_filter = ["status", "kabupaten__provinsi", ("kabupaten", RelatedOnly)]
+    list_select_related = ["kabupaten"]
+    search_fields = ["name", "slug", "^kabupaten__code", "kabupaten__name"]
+    date_hierarchy = "start_date"
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["kabupaten"]
+    readonly_fields = ["backlog", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kabupaten", "status", "max_daily_per_set"]}),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    "start_date",
+                    "target_date",
+                    "extension_date",
+                    "election_date",
+                    "change_reason",
+                ]
+            },
+        ),
+        (None, {"fields": ["backlog", "created_at"]}),
+    ]
+    inlines = [VisitInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(visit_count=Count("visits"))
+
+    @admin.display(description=_("visits"), ordering="visit_count")
+    def visit_list(self, obj):
+        url = reverse("admin:campaigns_visit_changelist") + f"?campaign__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj.visit_count)
+
+    @admin.display(description=_("backlog ledger"))
+    def backlog_list(self, obj):
+        return format_html('<a href="{}">{}</a>', _ledger_url(obj), gettext("Ledger"))
+
+    @admin.display(description=_("backlog"))
+    def backlog(self, obj):
+        if obj.pk is None:
+            return "-"
+        entries = obj.backlog_entries.all()
+        count, total = entries.count(), entries.total()
+        text = ngettext(
+            "%(total)s residents, in %(count)s ledger entry",
+            "%(total)s residents, in %(count)s ledger entries",
+            count,
+        ) % {"total": total, "count": count}
+        return format_html('<a href="{}">{}</a>', _ledger_url(obj), text)
+
+
+def _ledger_url(campaign):
+    return reverse("admin:residents_backlogentry_changelist") + (
+        f"?campaign__id__exact={campaign.pk}"
+    )
+
+
+class ReportListFilter(admin.SimpleListFilter):
+    title = _("daily report")
+    parameter_name = "report"
+
+    def lookups(self, request, model_admin):
+        return [("sent", _("Sent")), ("missing", _("Missing"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("sent", "missing"):
+            return queryset.filter(report__isnull=self.value() == "missing")
+        return queryset
+
+
+@admin.register(Visit)
+class VisitAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "date",
+        "device",
+        "kecamatan",
+        "desa",
+        "site_name",
+        "campaign",
+        "planned_count",
+        "operator_names",
+        "has_report",
+        "recorded",
+    ]
+    list_filter = [
+        "date",
+        ReportListFilter,
+        "campaign",
+        ("kecamatan", RelatedOnly),
+        ("device", RelatedOnly),
+    ]
+    date_hierarchy = "date"
+    search_fields = [
+        "^device__code",
+        "^kecamatan__code",
+        "kecamatan__name",
+        "desa__name",
+        "site_name",
+    ]
+    autocomplete_fields = ["campaign", "device", "kecamatan", "desa", "operators"]
+
+    def get_queryset(self, request):
+        # Here rather than list_select_related (which Django then skips): it also serves
+        # __str__ in the autocomplete of daily reports.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("campaign", "device", "kecamatan", "desa")
+            .annotate(recorded=F("report__recorded_count"))
+            .prefetch_related("operators")
+        )
+
+    @admin.display(description=_("responsible operators"))
+    def operator_names(self, obj):
+        return ", ".join(user.get_username() for user in obj.operators.all())
+
+    @admin.display(description=_("report sent"), boolean=True, ordering="recorded")
+    def has_report(self, obj):
+        return obj.recorded is not None
+
+    @admin.display(description=_("recorded"), ordering="recorded")
+    def recorded(self, obj):
+        return obj.recorded
+
+
+# Users, with the kecamatan an operator is limited to.
+
+
+class OperatorScopeInline(admin.StackedInline):
+    model = OperatorScope
+    autocomplete_fields = ["kecamatan"]
+    verbose_name_plural = _("operator's area")
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class EktpUserAdmin(UserAdmin):
+    inlines = [OperatorScopeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser hands out superuser status or single permissions; roles are groups.
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = [*fields, "is_superuser", "user_permissions"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        # Otherwise an admin could set a superuser's password and log in as them.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
