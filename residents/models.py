@@ -109,9 +109,7 @@ class BacklogEntry(models.Model):
                     code="after_campaign",
                     params={"end": date_format(self.campaign.last_day, "SHORT_DATE_FORMAT")},
                 )
-            elif (
-                "change" not in errors and self.change is not None and self.change < 0 and self.date
-            ):
+            elif "change" not in errors and self.change is not None and self.date:
                 error = self._below_zero_error()
                 if error:
                     errors["change"] = error
@@ -135,17 +133,26 @@ class BacklogEntry(models.Model):
         return None
 
     def _below_zero_error(self):
-        """A removal cannot take a kecamatan's backlog below zero, on its date or any later one."""
+        """The kecamatan's backlog may never be negative on any date, with this entry in it.
+
+        Covers a new removal (also a backdated one, or one before the baseline) and an edit
+        that lowers or moves an entry that later removals relied on.
+        """
         others = BacklogEntry.objects.filter(
             campaign_id=self.campaign_id, kecamatan_id=self.kecamatan_id
         ).exclude(pk=self.pk)
-        # The lowest balance from this date on: entries dated later do not count before they happen.
-        balance = running = others.up_to(self.date).total()
-        later = others.filter(date__gt=self.date).values("date").annotate(day=Sum("change"))
-        for row in later.order_by("date"):
-            running += row["day"]
-            balance = min(balance, running)
-        if balance + self.change < 0:
+        by_date = dict(others.values_list("date").annotate(day=Sum("change")).order_by())
+        running, available, negative_on = 0, None, None
+        for day in sorted(by_date.keys() | {self.date}):
+            running += by_date.get(day, 0)
+            if day >= self.date:
+                # What this entry may take away: the lowest balance from its date on.
+                available = running if available is None else min(available, running)
+            if negative_on is None and running + (self.change if day >= self.date else 0) < 0:
+                negative_on = day
+        if negative_on is None:
+            return None
+        if self.change < 0:
             return ValidationError(
                 _(
                     "The backlog of %(kecamatan)s is %(balance)s; it cannot be lowered by "
@@ -154,8 +161,18 @@ class BacklogEntry(models.Model):
                 code="below_zero",
                 params={
                     "kecamatan": self.kecamatan.name,
-                    "balance": balance,
+                    "balance": available,
                     "removed": -self.change,
                 },
             )
-        return None
+        return ValidationError(
+            _(
+                "With this change the backlog of %(kecamatan)s would fall below zero on "
+                "%(date)s: later removals count on it."
+            ),
+            code="below_zero",
+            params={
+                "kecamatan": self.kecamatan.name,
+                "date": date_format(negative_on, "SHORT_DATE_FORMAT"),
+            },
+        )

@@ -66,9 +66,8 @@ def test_removals_must_be_negative(baseline, kind, change):
 
 
 def test_wrong_sign_message_shows_the_number_to_enter(baseline):
-    error = _only_error(_entry(baseline, kind=Kind.DECEASED, change=4), "change")
-
-    with translation.override("en"):
+    with translation.override("en"):  # the kind's label is put in when clean() runs
+        error = _only_error(_entry(baseline, kind=Kind.DECEASED, change=4), "change")
         assert error.messages == ["Deceased lowers the backlog: enter a negative number, e.g. -4."]
 
 
@@ -285,3 +284,38 @@ def test_every_change_to_an_entry_is_kept(baseline):
 
     assert baseline.history.count() == 2
     assert baseline.history.order_by("history_id").first().change == 200
+
+
+def test_lowering_a_baseline_that_removals_rely_on_is_refused(baseline):
+    """200 on 18 Jan, 150 deceased on 25 Jan: the baseline cannot become 100."""
+    BacklogEntryFactory(
+        campaign=baseline.campaign,
+        kecamatan=baseline.kecamatan,
+        date=D(2024, 1, 25),
+        kind=Kind.DECEASED,
+        change=-150,
+    )
+    baseline.change = 100
+
+    with translation.override("en"):  # the date is formatted when clean() runs
+        error = _only_error(baseline, "change")
+        assert error.code == "below_zero"
+        assert error.messages == [
+            f"With this change the backlog of {baseline.kecamatan.name} would fall below zero "
+            "on 01/25/2024: later removals count on it."
+        ]
+    baseline.change = 150
+    baseline.full_clean()
+
+
+def test_moving_a_baseline_after_a_removal_is_refused(baseline):
+    BacklogEntryFactory(
+        campaign=baseline.campaign,
+        kecamatan=baseline.kecamatan,
+        date=D(2024, 1, 20),
+        kind=Kind.DUPLICATE,
+        change=-10,
+    )
+    baseline.date = D(2024, 1, 21)
+
+    assert _only_error(baseline, "change").code == "below_zero"
