@@ -16,7 +16,24 @@ def count_field(model_field_name, **kwargs):
     )
 
 
-class DailyReportForm(forms.Form):
+class ServiceErrorsMixin:
+    """Shows a service's ValidationError next to its field, or above the form.
+
+    `field_for` maps a model field to the form field that stands for it.
+    """
+
+    field_for = {}
+
+    def add_service_error(self, error):
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            field = self.field_for.get(field, field)
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class DailyReportForm(ServiceErrorsMixin, forms.Form):
     """The operator's form. The rules themselves live in the model and reports.services."""
 
     recorded_count = count_field("recorded_count")
@@ -32,14 +49,6 @@ class DailyReportForm(forms.Form):
         help_text=_("Needed more than two days after the visit."),
     )
     confirm = forms.BooleanField(label=_("Yes, this number is right"), required=False)
-
-    def add_service_error(self, error):
-        """Show a service's ValidationError next to its field, or above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
     def needs_confirmation(self):
         return any(

@@ -15,11 +15,14 @@ from reports.selectors import report_changes
 
 
 def _visits_for(user):
-    return (
-        Visit.objects.visible_to(user)
-        .exclude(campaign__status=Campaign.Status.CLOSED)
-        .select_related("campaign", "kecamatan", "desa", "device", "report")
+    """The visits a user may see, with what their pages show."""
+    return Visit.objects.visible_to(user).select_related(
+        "campaign", "kecamatan", "desa", "device", "report"
     )
+
+
+def _open_visits_for(user):
+    return _visits_for(user).exclude(campaign__status=Campaign.Status.CLOSED)
 
 
 @require_safe
@@ -28,7 +31,7 @@ def visits_today(request):
     """Today's visits, and earlier ones still without a report, for this user."""
     today = timezone.localdate()
     visits = (
-        _visits_for(request.user)
+        _open_visits_for(request.user)
         .filter(Q(operators=request.user) | Q(operators__isnull=True))
         .filter(Q(date=today) | Q(date__lt=today, report__isnull=True))
         .distinct()
@@ -39,7 +42,7 @@ def visits_today(request):
 
 @permission_required("campaigns.view_visit", raise_exception=True)
 def visit_report(request, visit_id):
-    visit = get_object_or_404(_visit_queryset(request.user), pk=visit_id)
+    visit = get_object_or_404(_visits_for(request.user), pk=visit_id)
     report = DailyReport.objects.filter(visit=visit).first()
     may_report = request.user.has_perm("reports.add_dailyreport")
     if request.method == "POST" and not may_report:
@@ -73,10 +76,6 @@ def visit_report(request, visit_id):
     return render(request, "reports/visit_report.html", context)
 
 
-def _visit_queryset(user):
-    return Visit.objects.visible_to(user).select_related("campaign", "kecamatan", "desa", "device")
-
-
 def _initial(report):
     if report is None:
         return {}
@@ -89,12 +88,12 @@ def late_reports(request):
     """Visits dated before today with no report, and reports flagged for review."""
     today = timezone.localdate()
     late = (
-        _visits_for(request.user)
+        _open_visits_for(request.user)
         .filter(date__lt=today, report__isnull=True)
         .order_by("kecamatan__name", "device__code", "date")
     )
     flagged = (
-        _visits_for(request.user)
+        _open_visits_for(request.user)
         .filter(report__needs_review=True)
         .order_by("-date", "kecamatan__name")
     )

@@ -3,11 +3,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import OperatorScope
+from reports.forms import ServiceErrorsMixin
 from residents.models import BacklogEntry
 
 
-class BacklogEntryForm(forms.Form):
+class BacklogEntryForm(ServiceErrorsMixin, forms.Form):
     """Clean-up or additions for one kecamatan. The operator types how many; the sign follows."""
+
+    field_for = {"change": "count"}
 
     kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=None)
     date = forms.DateField(
@@ -36,10 +39,3 @@ class BacklogEntryForm(forms.Form):
         if limited_to is not None:
             kecamatan = kecamatan.filter(code__in=limited_to)
         self.fields["kecamatan"].queryset = kecamatan
-
-    def add_service_error(self, error):
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else "count", errors)

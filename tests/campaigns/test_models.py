@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
@@ -15,18 +14,11 @@ from tests.factories import (
     KecamatanFactory,
     VisitFactory,
 )
+from tests.utils import only_error
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-def _only_error(instance, field):
-    """full_clean()'s error on `field`, checking that no other field failed."""
-    with pytest.raises(ValidationError) as exc:
-        instance.full_clean()
-    assert set(exc.value.error_dict) == {field}
-    return exc.value.error_dict[field][0]
 
 
 def _new_campaign(**kwargs):
@@ -63,7 +55,7 @@ def test_extension_on_the_target_date_is_accepted():
 def test_target_before_start_is_refused():
     campaign = _new_campaign(target_date=D(2024, 1, 17), extension_date=None)
 
-    error = _only_error(campaign, "target_date")
+    error = only_error(campaign, "target_date")
 
     assert error.code == "target_before_start"
     with translation.override("en"):
@@ -73,7 +65,7 @@ def test_target_before_start_is_refused():
 def test_extension_before_target_is_refused():
     campaign = _new_campaign(extension_date=D(2024, 2, 6))
 
-    error = _only_error(campaign, "extension_date")
+    error = only_error(campaign, "extension_date")
 
     assert error.code == "extension_before_target"
     with translation.override("en"):
@@ -115,14 +107,14 @@ def test_a_visit_inside_the_campaign_is_valid():
 
 @pytest.mark.parametrize("day", [D(2024, 1, 17), D(2024, 2, 11)])
 def test_a_visit_outside_the_campaign_is_refused(day):
-    error = _only_error(_new_visit(date=day), "date")
+    error = only_error(_new_visit(date=day), "date")
 
     assert error.code == "outside_campaign"
 
 
 def test_outside_campaign_message_names_both_ends():
     with translation.override("en"):  # dates are formatted in the language of the request
-        error = _only_error(_new_visit(date=D(2024, 2, 11)), "date")
+        error = only_error(_new_visit(date=D(2024, 2, 11)), "date")
         assert error.messages == [
             "The date must be within the campaign, from 01/18/2024 to 02/10/2024."
         ]
@@ -136,7 +128,7 @@ def test_without_extension_the_target_date_is_the_last_day():
     campaign = CampaignFactory(extension_date=None)
 
     _new_visit(campaign, date=D(2024, 2, 7)).full_clean()
-    error = _only_error(_new_visit(campaign, date=D(2024, 2, 8)), "date")
+    error = only_error(_new_visit(campaign, date=D(2024, 2, 8)), "date")
     assert error.code == "outside_campaign"
 
 
@@ -144,7 +136,7 @@ def test_a_kecamatan_of_another_kabupaten_is_refused():
     belu = KabupatenFactory(code="53.04", name="Kabupaten Belu")
     visit = _new_visit(kecamatan=KecamatanFactory(kabupaten=belu, name="Atambua"))
 
-    error = _only_error(visit, "kecamatan")
+    error = only_error(visit, "kecamatan")
 
     assert error.code == "kecamatan_outside_campaign"
     with translation.override("en"):
@@ -159,7 +151,7 @@ def test_a_desa_of_the_visits_kecamatan_is_accepted():
 def test_a_desa_outside_the_kecamatan_is_refused():
     visit = _new_visit(desa=DesaFactory())  # a desa of another kecamatan in the same kabupaten
 
-    error = _only_error(visit, "desa")
+    error = only_error(visit, "desa")
 
     assert error.code == "desa_outside_kecamatan"
 
@@ -167,7 +159,7 @@ def test_a_desa_outside_the_kecamatan_is_refused():
 def test_a_closed_campaign_takes_no_visits():
     visit = _new_visit(CampaignFactory(status=Campaign.Status.CLOSED))
 
-    error = _only_error(visit, "campaign")
+    error = only_error(visit, "campaign")
 
     assert error.code == "campaign_closed"
 
@@ -181,7 +173,7 @@ def test_a_negative_planned_count_is_refused():
     visit = _new_visit()
     visit.planned_count = -1
 
-    error = _only_error(visit, "planned_count")
+    error = only_error(visit, "planned_count")
 
     assert error.code == "min_value"
 
@@ -199,7 +191,7 @@ def test_a_set_cannot_be_in_two_places_on_one_day():
     second = _new_visit(first.campaign, device=first.device, date=first.date)
 
     with translation.override("en"):
-        error = _only_error(second, "device")
+        error = only_error(second, "device")
         assert error.code == "device_double_booked"
         assert error.messages == [
             f"Set {first.device.code} is already scheduled in {first.kecamatan.name} on 01/18/2024."
@@ -232,7 +224,7 @@ def test_a_stationary_set_cannot_leave_its_home_office():
     device = DeviceFactory(mode="stationary", home_office="Kantor Dinas Dukcapil TTU")
 
     with translation.override("en"):
-        error = _only_error(_new_visit(device=device), "device")
+        error = only_error(_new_visit(device=device), "device")
         assert error.code == "device_stationary"
         assert error.messages == [
             f"Set {device.code} is stationary on 01/18/2024: "
@@ -249,7 +241,7 @@ def test_a_set_under_repair_cannot_go_out():
     device = DeviceFactory()
     DeviceStateFactory(device=device, valid_from=D(2024, 1, 20), condition="under_repair")
 
-    error = _only_error(_new_visit(device=device, date=D(2024, 1, 22)), "device")
+    error = only_error(_new_visit(device=device, date=D(2024, 1, 22)), "device")
 
     assert error.code == "device_not_working"
 
@@ -257,7 +249,7 @@ def test_a_set_under_repair_cannot_go_out():
 def test_a_retired_set_cannot_go_out():
     device = DeviceFactory(condition="retired")
 
-    error = _only_error(_new_visit(device=device), "device")
+    error = only_error(_new_visit(device=device), "device")
 
     assert error.code == "device_not_working"
 
@@ -270,7 +262,7 @@ def test_a_repair_only_counts_from_its_date_until_the_set_works_again():
 
     _new_visit(campaign, device=device, date=D(2024, 1, 19)).full_clean()
     for day in (D(2024, 1, 20), D(2024, 1, 24)):
-        error = _only_error(_new_visit(campaign, device=device, date=day), "device")
+        error = only_error(_new_visit(campaign, device=device, date=day), "device")
         assert error.code == "device_not_working"
     _new_visit(campaign, device=device, date=D(2024, 1, 25)).full_clean()
     _new_visit(campaign, device=device, date=D(2024, 2, 10)).full_clean()
@@ -279,7 +271,7 @@ def test_a_repair_only_counts_from_its_date_until_the_set_works_again():
 def test_a_set_without_a_state_on_that_date_is_not_in_service():
     device = DeviceFactory(state_from=D(2024, 1, 20))
 
-    error = _only_error(_new_visit(device=device, date=D(2024, 1, 19)), "device")
+    error = only_error(_new_visit(device=device, date=D(2024, 1, 19)), "device")
 
     assert error.code == "device_not_in_service"
     _new_visit(device=device, date=D(2024, 1, 20)).full_clean()
@@ -288,7 +280,7 @@ def test_a_set_without_a_state_on_that_date_is_not_in_service():
 def test_a_set_with_no_history_at_all_is_not_in_service():
     device = DeviceFactory(state=None)
 
-    error = _only_error(_new_visit(device=device), "device")
+    error = only_error(_new_visit(device=device), "device")
 
     assert error.code == "device_not_in_service"
 

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
@@ -13,6 +13,7 @@ from tests.factories import (
     KecamatanFactory,
     VisitFactory,
 )
+from tests.utils import only_error
 
 pytestmark = pytest.mark.django_db
 
@@ -91,14 +92,6 @@ def test_with_state_is_one_query_for_many_sets(django_assert_num_queries):
 # DeviceState.clean: a state must not strand visits already scheduled
 
 
-def _only_error(instance, field):
-    """full_clean()'s error on `field`, checking that no other field failed."""
-    with pytest.raises(ValidationError) as exc:
-        instance.full_clean()
-    assert set(exc.value.error_dict) == {field}
-    return exc.value.error_dict[field][0]
-
-
 @pytest.fixture
 def schedule():
     """SP-01 (home: Kota Kefamenanu) is scheduled away on 19, 22 and 24 Jan, at home on 23 Jan."""
@@ -116,7 +109,7 @@ def test_a_repair_that_strands_visits_is_refused(schedule):
     state = DeviceState(device=schedule, valid_from=D(2024, 1, 20), condition="under_repair")
 
     with translation.override("en"):
-        error = _only_error(state, NON_FIELD_ERRORS)
+        error = only_error(state, NON_FIELD_ERRORS)
         assert error.code == "strands_visits"
         assert error.messages == [
             "3 scheduled visit(s) of SP-01 cannot take place with this mode and condition, "
@@ -127,7 +120,7 @@ def test_a_repair_that_strands_visits_is_refused(schedule):
 def test_retiring_a_set_with_visits_ahead_is_refused(schedule):
     state = DeviceState(device=schedule, valid_from=D(2024, 1, 24), condition="retired")
 
-    error = _only_error(state, NON_FIELD_ERRORS)
+    error = only_error(state, NON_FIELD_ERRORS)
 
     assert error.code == "strands_visits"
     assert error.params["count"] == 1
@@ -141,7 +134,7 @@ def test_making_a_set_stationary_strands_only_its_visits_elsewhere(schedule):
     state = DeviceState(device=schedule, valid_from=D(2024, 1, 20), mode="stationary")
 
     with translation.override("en"):
-        error = _only_error(state, NON_FIELD_ERRORS)
+        error = only_error(state, NON_FIELD_ERRORS)
         assert error.code == "strands_visits"
         assert error.params["count"] == 2  # 22 and 24 Jan; 23 Jan is at home
         assert "the first on 01/22/2024 in Miomaffo Barat" in error.messages[0]
@@ -157,7 +150,7 @@ def test_visits_from_the_next_record_on_are_not_counted(schedule):
     DeviceStateFactory(device=schedule, valid_from=D(2024, 1, 24), condition="working")
     state = DeviceState(device=schedule, valid_from=D(2024, 1, 20), condition="under_repair")
 
-    error = _only_error(state, NON_FIELD_ERRORS)
+    error = only_error(state, NON_FIELD_ERRORS)
 
     assert error.params["count"] == 2  # 22 and 23 Jan; the 24th follows the next record
 
@@ -179,7 +172,7 @@ def test_editing_a_record_is_checked_against_its_own_period(schedule):
 
     first = schedule.states.get(valid_from=D(2024, 1, 1))
     first.condition = "under_repair"
-    error = _only_error(first, NON_FIELD_ERRORS)
+    error = only_error(first, NON_FIELD_ERRORS)
     assert error.params["count"] == 4  # 19 to 24 Jan, until the record of the 25th
 
 
@@ -187,7 +180,7 @@ def test_one_record_per_set_per_date():
     device = DeviceFactory()  # has a record on 1 Jan
     state = DeviceState(device=device, valid_from=D(2024, 1, 1), condition="under_repair")
 
-    error = _only_error(state, NON_FIELD_ERRORS)
+    error = only_error(state, NON_FIELD_ERRORS)
 
     assert error.code == "duplicate_state_date"
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -7,18 +7,11 @@ from django.utils import timezone, translation
 
 from reports.models import DailyReport
 from tests.factories import CampaignFactory, DailyReportFactory, DeviceFactory, VisitFactory
+from tests.utils import only_error
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-def _only_error(instance, field):
-    """full_clean()'s error on `field`, checking that no other field failed."""
-    with pytest.raises(ValidationError) as exc:
-        instance.full_clean()
-    assert set(exc.value.error_dict) == {field}
-    return exc.value.error_dict[field][0]
 
 
 def _report(visit=None, **kwargs):
@@ -58,7 +51,7 @@ def test_first_time_voters_equal_to_recorded_is_accepted():
 
 
 def test_more_first_time_voters_than_recorded_is_refused():
-    error = _only_error(_report(recorded_count=75, first_time_voters=76), "first_time_voters")
+    error = only_error(_report(recorded_count=75, first_time_voters=76), "first_time_voters")
 
     assert error.code == "first_time_exceeds_recorded"
     with translation.override("en"):
@@ -91,7 +84,7 @@ def test_the_database_refuses_negative_counts(field):
 def test_a_visit_in_the_future_cannot_be_reported(this_week):
     report = _report(_visit_on(this_week, 1))
 
-    error = _only_error(report, "visit")
+    error = only_error(report, "visit")
 
     assert error.code == "future_visit"
 
@@ -112,7 +105,7 @@ def test_a_closed_campaign_is_left_to_the_service():
 def test_a_second_report_for_a_visit_is_refused():
     first = DailyReportFactory()
 
-    error = _only_error(_report(first.visit), "visit")
+    error = only_error(_report(first.visit), "visit")
 
     assert error.code == "unique"
 

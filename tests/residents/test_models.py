@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
@@ -12,19 +11,12 @@ from tests.factories import (
     KabupatenFactory,
     KecamatanFactory,
 )
+from tests.utils import only_error
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 Kind = BacklogEntry.Kind
-
-
-def _only_error(instance, field):
-    """full_clean()'s error on `field`, checking that no other field failed."""
-    with pytest.raises(ValidationError) as exc:
-        instance.full_clean()
-    assert set(exc.value.error_dict) == {field}
-    return exc.value.error_dict[field][0]
 
 
 @pytest.fixture
@@ -60,20 +52,20 @@ def test_entries_with_the_right_sign_are_accepted(baseline, kind, change):
 @pytest.mark.parametrize("kind", BacklogEntry.REMOVALS)
 @pytest.mark.parametrize("change", [0, 5])
 def test_removals_must_be_negative(baseline, kind, change):
-    error = _only_error(_entry(baseline, kind=kind, change=change), "change")
+    error = only_error(_entry(baseline, kind=kind, change=change), "change")
 
     assert error.code == "wrong_sign"
 
 
 def test_wrong_sign_message_shows_the_number_to_enter(baseline):
     with translation.override("en"):  # the kind's label is put in when clean() runs
-        error = _only_error(_entry(baseline, kind=Kind.DECEASED, change=4), "change")
+        error = only_error(_entry(baseline, kind=Kind.DECEASED, change=4), "change")
         assert error.messages == ["Deceased lowers the backlog: enter a negative number, e.g. -4."]
 
 
 @pytest.mark.parametrize("change", [0, -7])
 def test_first_time_voters_must_be_positive(baseline, change):
-    error = _only_error(_entry(baseline, kind=Kind.FIRST_TIME_VOTER, change=change), "change")
+    error = only_error(_entry(baseline, kind=Kind.FIRST_TIME_VOTER, change=change), "change")
 
     assert error.code == "wrong_sign"
     with translation.override("en"):
@@ -92,7 +84,7 @@ def test_a_baseline_cannot_be_negative():
         change=-1,
     )
 
-    error = _only_error(entry, "change")
+    error = only_error(entry, "change")
 
     assert error.code == "wrong_sign"
 
@@ -128,7 +120,7 @@ def test_a_kecamatan_outside_the_campaign_is_refused():
         change=100,
     )
 
-    error = _only_error(entry, "kecamatan")
+    error = only_error(entry, "kecamatan")
 
     assert error.code == "kecamatan_outside_campaign"
 
@@ -137,7 +129,7 @@ def test_an_entry_after_the_campaigns_last_day_is_refused(baseline):
     entry = _entry(baseline, kind=Kind.FIRST_TIME_VOTER, change=3, date=D(2024, 2, 11))
 
     with translation.override("en"):
-        error = _only_error(entry, "date")
+        error = only_error(entry, "date")
         assert error.code == "after_campaign"
         assert error.messages == ["The date cannot be after the campaign's last day, 02/10/2024."]
 
@@ -150,7 +142,7 @@ def test_without_extension_the_last_day_is_the_target():
     baseline = BacklogEntryFactory(campaign=CampaignFactory(extension_date=None))
 
     _entry(baseline, kind=Kind.DECEASED, change=-1, date=D(2024, 2, 7)).full_clean()
-    error = _only_error(_entry(baseline, kind=Kind.DECEASED, change=-1, date=D(2024, 2, 8)), "date")
+    error = only_error(_entry(baseline, kind=Kind.DECEASED, change=-1, date=D(2024, 2, 8)), "date")
     assert error.code == "after_campaign"
 
 
@@ -174,7 +166,7 @@ def test_a_removal_below_zero_is_refused(baseline):
     )
     entry = _entry(baseline, kind=Kind.MOVED_OUT, change=-151)
 
-    error = _only_error(entry, "change")
+    error = only_error(entry, "change")
 
     assert error.code == "below_zero"
     with translation.override("en"):
@@ -191,7 +183,7 @@ def test_other_kecamatan_and_campaigns_do_not_count(baseline):
     BacklogEntryFactory(campaign=baseline.campaign, change=1000)  # another kecamatan
     BacklogEntryFactory(kecamatan=baseline.kecamatan, change=1000)  # another campaign
 
-    error = _only_error(_entry(baseline, kind=Kind.DECEASED, change=-201), "change")
+    error = only_error(_entry(baseline, kind=Kind.DECEASED, change=-201), "change")
 
     assert error.code == "below_zero"
 
@@ -214,7 +206,7 @@ def test_a_removal_cannot_use_first_time_voters_added_later(baseline):
         change=50,
     )
 
-    error = _only_error(_entry(baseline, kind=Kind.DECEASED, change=-220), "change")
+    error = only_error(_entry(baseline, kind=Kind.DECEASED, change=-220), "change")
 
     assert error.code == "below_zero"
     assert error.params["balance"] == 200
@@ -225,7 +217,7 @@ def test_a_removal_cannot_come_before_the_baseline():
 
     entry = _entry(baseline, kind=Kind.DECEASED, change=-1, date=D(2024, 1, 19))
 
-    assert _only_error(entry, "change").code == "below_zero"
+    assert only_error(entry, "change").code == "below_zero"
 
 
 def test_a_backdated_removal_cannot_push_later_balances_below_zero(baseline):
@@ -238,7 +230,7 @@ def test_a_backdated_removal_cannot_push_later_balances_below_zero(baseline):
         change=-150,
     )
 
-    error = _only_error(_entry(baseline, kind=Kind.DUPLICATE, change=-60), "change")
+    error = only_error(_entry(baseline, kind=Kind.DUPLICATE, change=-60), "change")
 
     assert error.code == "below_zero"
     assert error.params["balance"] == 50
@@ -248,7 +240,7 @@ def test_a_backdated_removal_cannot_push_later_balances_below_zero(baseline):
 def test_a_removal_without_a_date_gets_a_date_error(baseline):
     entry = _entry(baseline, kind=Kind.DECEASED, change=-1, date=None)
 
-    assert _only_error(entry, "date").code == "null"
+    assert only_error(entry, "date").code == "null"
 
 
 # The target on a date is the ledger's sum up to it
@@ -298,7 +290,7 @@ def test_lowering_a_baseline_that_removals_rely_on_is_refused(baseline):
     baseline.change = 100
 
     with translation.override("en"):  # the date is formatted when clean() runs
-        error = _only_error(baseline, "change")
+        error = only_error(baseline, "change")
         assert error.code == "below_zero"
         assert error.messages == [
             f"With this change the backlog of {baseline.kecamatan.name} would fall below zero "
@@ -318,4 +310,4 @@ def test_moving_a_baseline_after_a_removal_is_refused(baseline):
     )
     baseline.date = D(2024, 1, 21)
 
-    assert _only_error(baseline, "change").code == "below_zero"
+    assert only_error(baseline, "change").code == "below_zero"
