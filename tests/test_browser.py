@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.utils import timezone
 
 from reports.models import DailyReport
@@ -38,6 +39,9 @@ def page(monkeypatch):
         page = browser.new_page(viewport={"width": 360, "height": 740})
         yield page
         browser.close()
+        # Connections the test opened while Playwright ran are not the ones pytest-django
+        # closes before dropping the test database.
+        connections.close_all()
 
 
 def test_operator_reports_todays_visit_on_a_phone(live_server, page):
