@@ -240,3 +240,24 @@ def test_after_login_an_operator_lands_on_todays_visits(client, operator_user):
 def test_after_login_a_koordinator_lands_on_the_campaigns(client, koordinator_user):
     client.force_login(koordinator_user)
     assert client.get("/").url == reverse("campaigns:list")
+
+
+def test_an_admin_reports_a_closed_campaigns_visit_with_a_reason(client, admin_member, campaign):
+    visit = visit_on(campaign, 1)
+    campaign.status = "closed"
+    campaign.save()
+    client.force_login(admin_member)
+
+    page = client.get(report_url(visit))
+    assert b'name="reason"' in page.content  # shown before anything is refused
+
+    refused = post(client, visit, recorded_count="60")
+    assert [e.code for e in refused.context["form"].errors.as_data()["reason"]] == [
+        "reason_required"
+    ]
+    assert (
+        post(client, visit, recorded_count="60", reason="Berita acara susulan").status_code == 302
+    )
+    assert DailyReport.objects.get(visit=visit).history.first().history_change_reason == (
+        "Berita acara susulan"
+    )
