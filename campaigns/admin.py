@@ -217,6 +217,8 @@ class CampaignAdmin(ChangeReasonAdmin):
         (None, {"fields": ["backlog", "created_at"]}),
     ]
     inlines = [VisitInline]
+    # Explicit: Meta.ordering does not survive the Count below (a GROUP BY query).
+    ordering = ["-start_date", "name"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(visit_count=Count("visits"))

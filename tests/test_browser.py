@@ -1,5 +1,6 @@
-"""An operator on a phone-sized screen reports today's visit, in a real Chromium."""
+"""In a real Chromium: an operator reports on a phone; an admin schedules a visit."""
 
+import datetime
 import os
 import shutil
 
@@ -8,6 +9,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
+from campaigns.models import Campaign, Visit
 from reports.models import DailyReport
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -72,3 +74,35 @@ def test_operator_reports_todays_visit_on_a_phone(live_server, page):
     page.goto(f"{live_server.url}/visits/today/")
     assert page.locator(".badge.done").count() == 1
     assert "75" in page.locator(".badge.done").inner_text()
+
+
+def choose(page, field, text):
+    """Pick `text` in the admin's autocomplete box for `field` (select2)."""
+    page.click(f"#id_{field} + .select2 .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", text)
+    page.click(f".select2-results__option:has-text('{text}')")
+
+
+def test_admin_schedules_a_visit_in_the_admin(live_server, page):
+    call_command("seed_demo", verbosity=0)
+    campaign = Campaign.objects.get(slug="ttu-2024")
+    day = campaign.target_date + datetime.timedelta(days=1)  # free for every set
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", "ektp-demo-2024")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/campaigns/visit/add/")
+    choose(page, "campaign", "Timor Tengah Utara")
+    page.fill("#id_date", day.strftime("%d/%m/%Y"))
+    choose(page, "device", "TTU-01")
+    choose(page, "kecamatan", "Musi")
+    page.fill("#id_site_name", "Balai Desa")
+    page.fill("#id_planned_count", "120")
+    page.click("input[name=_save]")
+
+    page.locator(".messagelist .success").wait_for()
+    assert "TTU-01" in page.locator(".messagelist .success").inner_text()
+    visit = Visit.objects.get(date=day)
+    assert (visit.device.code, visit.kecamatan.name, visit.planned_count) == ("TTU-01", "Musi", 120)
