@@ -7,9 +7,13 @@ from reports.services import is_admin
 
 
 def home(request):
-    """Operators land on today's visits; koordinators and admins on the campaigns."""
+    """Operators land on today's visits; koordinators and admins on the dashboard of the
+    one active campaign, or on the list when there are several."""
     if request.user.has_perm("reports.add_dailyreport") and not is_admin(request.user):
         return redirect("visits:today")
+    active = list(Campaign.objects.filter(status=Campaign.Status.ACTIVE).values_list("slug")[:2])
+    if len(active) == 1:
+        return redirect("campaigns:dashboard", slug=active[0][0])
     return redirect("campaigns:list")
 
 

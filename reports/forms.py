@@ -54,3 +54,19 @@ class DailyReportForm(ServiceErrorsMixin, forms.Form):
         return any(
             e.code == "needs_confirmation" for e in self.errors.as_data().get("recorded_count", [])
         )
+
+
+class AsOfForm(forms.Form):
+    """The reference day of a progress page (?as_of=YYYY-MM-DD); today when not given."""
+
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def day(self, today):
+        if self.is_valid() and self.cleaned_data["as_of"]:
+            return self.cleaned_data["as_of"]
+        return today

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,8 +10,9 @@ from django.views.decorators.http import require_safe
 
 from campaigns.models import Campaign, Visit
 from reports import services
-from reports.forms import DailyReportForm
+from reports.forms import AsOfForm, DailyReportForm
 from reports.models import DailyReport
+from reports.progress import campaign_progress, status_sentence
 from reports.selectors import report_changes
 
 
@@ -103,3 +105,44 @@ def late_reports(request):
         "reports/late_reports.html",
         {"late": rows, "flagged": flagged, "today": today},
     )
+
+
+def _campaign_and_day(request, slug):
+    campaign = get_object_or_404(Campaign.objects.select_related("kabupaten__provinsi"), slug=slug)
+    today = timezone.localdate()
+    form = AsOfForm(request.GET or None, initial={"as_of": today})
+    return campaign, form, form.day(today)
+
+
+@require_safe
+@permission_required("campaigns.view_campaign", raise_exception=True)
+def dashboard(request, slug):
+    """Will the campaign finish in time, and if not, what would it take?"""
+    campaign, form, as_of = _campaign_and_day(request, slug)
+    progress = campaign_progress(campaign=campaign, as_of=as_of)
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "progress": progress,
+        "sentence": status_sentence(progress),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@require_safe
+@permission_required("campaigns.view_campaign", raise_exception=True)
+def briefing(request, slug):
+    """One printable A4 page for the coordinators' daily meeting."""
+    campaign, form, as_of = _campaign_and_day(request, slug)
+    progress = campaign_progress(campaign=campaign, as_of=as_of)
+    context = {"campaign": campaign, "progress": progress, "sentence": status_sentence(progress)}
+    return render(request, "reports/briefing.html", context)
+
+
+@require_safe
+@permission_required("campaigns.view_campaign", raise_exception=True)
+def progress_json(request, slug):
+    campaign, form, as_of = _campaign_and_day(request, slug)
+    if form.is_bound and not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    return JsonResponse(campaign_progress(campaign=campaign, as_of=as_of).as_json())

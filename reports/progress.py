@@ -1,0 +1,330 @@
+"""The numbers of DOMAIN.md §4 for one campaign on one day: one source for every page.
+
+Every number comes from a fixed handful of grouped queries, whatever the campaign's size.
+"""
+
+import datetime
+import math
+from dataclasses import asdict, dataclass, field
+
+from django.db.models import Count, Max, Min, Q, Sum
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext
+
+from campaigns.models import Campaign, Visit
+from reports.models import DailyReport
+from residents.models import BacklogEntry
+
+PACE_DAYS = 5  # the average is over the last five dates with reports
+
+
+class Status:
+    DONE = "done"
+    ON_TRACK = "on_track"
+    NEEDS_EXTENSION = "needs_extension"
+    OFF_TRACK = "off_track"
+
+
+@dataclass
+class KecamatanProgress:
+    code: str
+    name: str
+    target: int
+    recorded: int
+    remaining: int
+    last_visit: datetime.date | None
+    next_visit: datetime.date | None
+    coverage_gap: bool  # backlog left and no visit scheduled from tomorrow to the target date
+
+    @property
+    def percent_recorded(self):
+        return _percent(self.recorded, self.target)
+
+
+@dataclass
+class MissingReport:
+    visit_id: int
+    date: datetime.date
+    device: str
+    kecamatan: str
+    desa: str | None
+
+
+@dataclass
+class Progress:
+    campaign: Campaign
+    as_of: datetime.date
+    target: int
+    recorded: int
+    remaining: int
+    percent_recorded: float | None
+    average_daily_recorded: float | None
+    per_device_daily_rate: float | None
+    days_left_to_target: int
+    days_left_to_extension: int | None
+    required_daily_rate: float | None
+    required_daily_rate_extension: float | None
+    projected_completion_date: datetime.date | None
+    devices_needed: int | None
+    status: str
+    missing_reports: list[MissingReport]
+    kecamatan: list[KecamatanProgress]
+    last_report_at: datetime.datetime | None
+    daily_totals: list[tuple[datetime.date, int, int]] = field(default_factory=list)
+
+    def as_json(self):
+        """The JSON of DOMAIN.md §6: dates ISO, rates as numbers, unknowns null."""
+        campaign = self.campaign
+        return {
+            "campaign": campaign.slug,
+            "name": campaign.name,
+            "start_date": campaign.start_date,
+            "target_date": campaign.target_date,
+            "extension_date": campaign.extension_date,
+            "election_date": campaign.election_date,
+            "as_of": self.as_of,
+            "target": self.target,
+            "recorded": self.recorded,
+            "remaining": self.remaining,
+            "percent_recorded": self.percent_recorded,
+            "average_daily_recorded": self.average_daily_recorded,
+            "per_device_daily_rate": self.per_device_daily_rate,
+            "days_left_to_target": self.days_left_to_target,
+            "days_left_to_extension": self.days_left_to_extension,
+            "required_daily_rate": self.required_daily_rate,
+            "required_daily_rate_extension": self.required_daily_rate_extension,
+            "projected_completion_date": self.projected_completion_date,
+            "devices_needed": self.devices_needed,
+            "status": self.status,
+            "last_report_at": self.last_report_at,
+            "missing_reports": [asdict(m) for m in self.missing_reports],
+            "kecamatan": [
+                {
+                    "code": k.code,
+                    "name": k.name,
+                    "target": k.target,
+                    "recorded": k.recorded,
+                    "remaining": k.remaining,
+                    "last_visit": k.last_visit,
+                    "next_visit": k.next_visit,
+                    "coverage_gap": k.coverage_gap,
+                }
+                for k in self.kecamatan
+            ],
+        }
+
+
+def campaign_progress(*, campaign: Campaign, as_of: datetime.date) -> Progress:
+    """Where the campaign stands on `as_of`, and what it would take to finish in time."""
+    kecamatan = _kecamatan_progress(campaign, as_of)
+    target = sum(k.target for k in kecamatan)
+    recorded = sum(k.recorded for k in kecamatan)
+    remaining = max(target - recorded, 0)
+
+    daily = _daily_totals(campaign, as_of)
+    pace_days = daily[:PACE_DAYS]
+    pace_total = sum(total for _, total, _ in pace_days)
+    pace_visits = sum(visits for _, _, visits in pace_days)
+    average = pace_total / len(pace_days) if pace_days else None
+    per_device = pace_total / pace_visits if pace_visits else None
+
+    days_to_target = _days_left(as_of, campaign.target_date)
+    days_to_extension = (
+        _days_left(as_of, campaign.extension_date) if campaign.extension_date else None
+    )
+    required = remaining / days_to_target if days_to_target else None
+    required_extension = remaining / days_to_extension if days_to_extension else None
+    if remaining == 0:
+        projected = as_of
+    elif average:
+        projected = as_of + datetime.timedelta(days=math.ceil(remaining / average))
+    else:
+        projected = None  # no pace yet
+    # Unrounded rates here: rounding first could tip the count of sets at the edge.
+    devices_needed = (
+        math.ceil(required / per_device) if required is not None and per_device else None
+    )
+    return Progress(
+        campaign=campaign,
+        as_of=as_of,
+        target=target,
+        recorded=recorded,
+        remaining=remaining,
+        percent_recorded=_percent(recorded, target),
+        average_daily_recorded=_round(average),
+        per_device_daily_rate=_round(per_device),
+        days_left_to_target=days_to_target,
+        days_left_to_extension=days_to_extension,
+        required_daily_rate=_round(required),
+        required_daily_rate_extension=_round(required_extension),
+        projected_completion_date=projected,
+        devices_needed=devices_needed,
+        status=_status(campaign, remaining, projected),
+        missing_reports=_missing_reports(campaign, as_of),
+        kecamatan=kecamatan,
+        last_report_at=_last_report_at(campaign, as_of),
+        daily_totals=daily,
+    )
+
+
+def _kecamatan_progress(campaign, as_of):
+    """Each kecamatan of the campaign's kabupaten: three grouped queries in all."""
+    targets = dict(
+        BacklogEntry.objects.filter(campaign=campaign, date__lte=as_of)
+        .values_list("kecamatan")
+        .annotate(total=Sum("change"))
+        .order_by()
+    )
+    recorded = dict(
+        DailyReport.objects.filter(visit__campaign=campaign, visit__date__lte=as_of)
+        .values_list("visit__kecamatan")
+        .annotate(total=Sum("recorded_count"))
+        .order_by()
+    )
+    visits = {
+        row["kecamatan"]: row
+        for row in Visit.objects.filter(campaign=campaign)
+        .values("kecamatan")
+        .annotate(
+            last=Max("date", filter=Q(date__lte=as_of)),
+            next=Min("date", filter=Q(date__gt=as_of)),
+        )
+        .order_by()
+    }
+    rows = []
+    for code, name in campaign.kabupaten.kecamatan.order_by("code").values_list("code", "name"):
+        target, done = targets.get(code, 0), recorded.get(code, 0)
+        visit = visits.get(code, {})
+        next_visit = visit.get("next")
+        remaining = max(target - done, 0)
+        rows.append(
+            KecamatanProgress(
+                code=code,
+                name=name,
+                target=target,
+                recorded=done,
+                remaining=remaining,
+                last_visit=visit.get("last"),
+                next_visit=next_visit,
+                coverage_gap=remaining > 0
+                and (next_visit is None or next_visit > campaign.target_date),
+            )
+        )
+    return rows
+
+
+def _daily_totals(campaign, as_of):
+    """(date, recorded, reported visits) for every date up to as_of with reports, newest first."""
+    return list(
+        DailyReport.objects.filter(visit__campaign=campaign, visit__date__lte=as_of)
+        .values_list("visit__date")
+        .annotate(total=Sum("recorded_count"), visits=Count("pk"))
+        .order_by("-visit__date")
+    )
+
+
+def _missing_reports(campaign, as_of):
+    visits = (
+        Visit.objects.filter(campaign=campaign, date__lt=as_of, report__isnull=True)
+        .select_related("device", "kecamatan", "desa")
+        .order_by("date", "kecamatan__name", "device__code")
+    )
+    return [
+        MissingReport(
+            visit_id=v.pk,
+            date=v.date,
+            device=v.device.code,
+            kecamatan=v.kecamatan.name,
+            desa=v.desa.name if v.desa_id else None,
+        )
+        for v in visits
+    ]
+
+
+def _last_report_at(campaign, as_of):
+    return DailyReport.objects.filter(visit__campaign=campaign, visit__date__lte=as_of).aggregate(
+        last=Max("updated_at")
+    )["last"]
+
+
+def _status(campaign, remaining, projected):
+    if remaining == 0:
+        return Status.DONE
+    if projected is None:
+        return Status.OFF_TRACK
+    if projected <= campaign.target_date:
+        return Status.ON_TRACK
+    if campaign.extension_date and projected <= campaign.extension_date:
+        return Status.NEEDS_EXTENSION
+    return Status.OFF_TRACK
+
+
+def _days_left(as_of, deadline):
+    """Calendar days after as_of up to the deadline, 0 when it has passed."""
+    return max((deadline - as_of).days, 0)
+
+
+def _percent(part, whole):
+    return _round(part / whole * 100) if whole else None
+
+
+def _round(value):
+    return None if value is None else round(value, 2)
+
+
+def status_sentence(progress: Progress) -> str:
+    """What an official reads aloud: will it be done in time, and if not, what it would take."""
+    p, campaign = progress, progress.campaign
+    values = {
+        "target": number_format(p.target, force_grouping=True),
+        "remaining": number_format(p.remaining, force_grouping=True),
+        "average": number_format(round(p.average_daily_recorded or 0), force_grouping=True),
+        "required": number_format(round(p.required_daily_rate or 0), force_grouping=True),
+        "devices": p.devices_needed,
+        "projected": _date(p.projected_completion_date),
+        "target_date": _date(campaign.target_date),
+        "extension_date": _date(campaign.extension_date),
+        "election_date": _date(campaign.election_date),
+    }
+    if p.status == Status.DONE:
+        return gettext("Recording is complete: the backlog of %(target)s is recorded.") % values
+    if p.days_left_to_target == 0:
+        sentence = gettext(
+            "The target date %(target_date)s has passed with %(remaining)s still unrecorded."
+        )
+    elif p.projected_completion_date is None:
+        sentence = gettext(
+            "No reports yet, so there is no pace to forecast from. "
+            "Finishing %(remaining)s by %(target_date)s takes %(required)s a day."
+        )
+    elif p.status == Status.ON_TRACK:
+        sentence = gettext(
+            "At the current pace of %(average)s a day, recording ends on %(projected)s, "
+            "in time for the target date %(target_date)s."
+        )
+    elif p.status == Status.NEEDS_EXTENSION:
+        sentence = gettext(
+            "At the current pace of %(average)s a day, recording ends on %(projected)s: "
+            "after the target date %(target_date)s, within the extension to %(extension_date)s."
+        )
+    elif p.projected_completion_date > campaign.election_date:
+        sentence = gettext(
+            "At the current pace of %(average)s a day, recording ends on %(projected)s, "
+            "after the election on %(election_date)s."
+        )
+    else:
+        sentence = gettext(
+            "At the current pace of %(average)s a day, recording ends on %(projected)s, "
+            "after the last deadline."
+        )
+    if p.status != Status.ON_TRACK and p.devices_needed:
+        sentence += " " + ngettext(
+            "To finish by %(target_date)s, %(required)s a day would be needed (%(devices)s set).",
+            "To finish by %(target_date)s, %(required)s a day would be needed (%(devices)s sets).",
+            p.devices_needed,
+        )
+    return sentence % values
+
+
+def _date(value):
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
