@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -59,6 +60,30 @@ class Desa(Region):
         verbose_name_plural = _("villages (desa/kelurahan)")
 
 
+class CampaignQuerySet(models.QuerySet):
+    def with_totals(self, as_of):
+        """Annotate each campaign's target and recorded on a date, in the same query.
+
+        The same definitions as reports.progress (the ledger up to as_of; reports of
+        visits dated up to as_of), for lists of many campaigns at once.
+        """
+        from reports.models import DailyReport
+        from residents.models import BacklogEntry
+
+        def total(queryset, column):
+            summed = queryset.values("campaign").annotate(total=Sum(column)).values("total")
+            return Coalesce(Subquery(summed), 0)
+
+        targets = BacklogEntry.objects.filter(campaign=OuterRef("pk"), date__lte=as_of)
+        recorded = DailyReport.objects.filter(
+            visit__campaign=OuterRef("pk"), visit__date__lte=as_of
+        ).annotate(campaign=F("visit__campaign"))
+        return self.annotate(
+            target=total(targets.order_by(), "change"),
+            recorded=total(recorded.order_by(), "recorded_count"),
+        )
+
+
 class Campaign(models.Model):
     """One recording drive in one kabupaten/kota, with its deadlines."""
 
@@ -92,6 +117,7 @@ class Campaign(models.Model):
 
     # Who moved a deadline, when and why (the reason is required in the admin).
     history = HistoricalRecords()
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -119,6 +145,11 @@ class Campaign(models.Model):
     def last_day(self):
         """The last day work can be scheduled: the extension date if any, else the target."""
         return self.extension_date or self.target_date
+
+    @property
+    def percent_recorded(self):
+        """With with_totals(): recorded as a percent of the target, None without a target."""
+        return round(self.recorded / self.target * 100, 2) if self.target else None
 
     def clean(self):
         errors = {}

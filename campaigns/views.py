@@ -1,7 +1,9 @@
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import redirect
-from django.views.generic import ListView
+from django.utils import timezone
+from django_filters.views import FilterView
 
+from campaigns.filters import CampaignFilter
 from campaigns.models import Campaign
 from reports.services import is_admin
 
@@ -17,8 +19,16 @@ def home(request):
     return redirect("campaigns:list")
 
 
-class CampaignListView(PermissionRequiredMixin, ListView):
+class CampaignListView(PermissionRequiredMixin, FilterView):
+    """Every campaign with its status and percent recorded today, filterable by province."""
+
     permission_required = "campaigns.view_campaign"
     raise_exception = True
-    queryset = Campaign.objects.select_related("kabupaten__provinsi")
+    filterset_class = CampaignFilter
+    paginate_by = 50
     template_name = "campaigns/campaign_list.html"
+
+    def get_queryset(self):
+        return Campaign.objects.with_totals(timezone.localdate()).select_related(
+            "kabupaten__provinsi"
+        )
