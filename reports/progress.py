@@ -34,7 +34,7 @@ class KecamatanProgress:
     remaining: int
     last_visit: datetime.date | None
     next_visit: datetime.date | None
-    coverage_gap: bool  # backlog left and no visit scheduled from tomorrow to the target date
+    coverage_gap: bool  # backlog left and no visit scheduled from as_of to the target date
 
     @property
     def percent_recorded(self):
@@ -159,7 +159,7 @@ def campaign_progress(*, campaign: Campaign, as_of: datetime.date) -> Progress:
         required_daily_rate_extension=_round(required_extension),
         projected_completion_date=projected,
         devices_needed=devices_needed,
-        status=_status(campaign, remaining, projected),
+        status=status_for(campaign, remaining, projected),
         missing_reports=_missing_reports(campaign, as_of),
         kecamatan=kecamatan,
         last_report_at=_last_report_at(campaign, as_of),
@@ -188,6 +188,8 @@ def _kecamatan_progress(campaign, as_of):
         .annotate(
             last=Max("date", filter=Q(date__lte=as_of)),
             next=Min("date", filter=Q(date__gt=as_of)),
+            # A visit on as_of itself still covers the kecamatan: it may not be reported yet.
+            coming=Min("date", filter=Q(date__gte=as_of)),
         )
         .order_by()
     }
@@ -207,7 +209,7 @@ def _kecamatan_progress(campaign, as_of):
                 last_visit=visit.get("last"),
                 next_visit=next_visit,
                 coverage_gap=remaining > 0
-                and (next_visit is None or next_visit > campaign.target_date),
+                and (visit.get("coming") is None or visit["coming"] > campaign.target_date),
             )
         )
     return rows
@@ -247,7 +249,7 @@ def _last_report_at(campaign, as_of):
     )["last"]
 
 
-def _status(campaign, remaining, projected):
+def status_for(campaign, remaining, projected):
     if remaining == 0:
         return Status.DONE
     if projected is None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaigns.models import Campaign, Visit
-from reports import services
+from reports import charts, services
 from reports.forms import AsOfForm, DailyReportForm
 from reports.models import DailyReport
 from reports.progress import campaign_progress, status_sentence
@@ -125,6 +125,7 @@ def dashboard(request, slug):
         "form": form,
         "progress": progress,
         "sentence": status_sentence(progress),
+        "charts": charts.dashboard_charts(progress),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -135,7 +136,12 @@ def briefing(request, slug):
     """One printable A4 page for the coordinators' daily meeting."""
     campaign, form, as_of = _campaign_and_day(request, slug)
     progress = campaign_progress(campaign=campaign, as_of=as_of)
-    context = {"campaign": campaign, "progress": progress, "sentence": status_sentence(progress)}
+    context = {
+        "campaign": campaign,
+        "progress": progress,
+        "sentence": status_sentence(progress),
+        "cumulative_chart": charts.cumulative_chart(progress, width=640, height=230),
+    }
     return render(request, "reports/briefing.html", context)
 
 

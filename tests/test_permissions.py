@@ -52,6 +52,21 @@ MATRIX = {
         {},
         {role: (200, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
     ),
+    "campaigns:dashboard": (
+        ["ttu"],
+        {},
+        {role: (200, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+    ),
+    "campaigns:progress_json": (
+        ["ttu"],
+        {},
+        {role: (200, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+    ),
+    "campaigns:briefing": (
+        ["ttu"],
+        {},
+        {role: (200, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+    ),
     "backlog:list": (
         ["ttu"],
         {},
@@ -63,6 +78,14 @@ MATRIX = {
             "admin": (200, 200),
         },
     ),
+    **{
+        name: (
+            ["ttu"],
+            {},
+            {role: (200, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+        )
+        for name in ["campaigns:kecamatan", "campaigns:plan", "campaigns:schedule"]
+    },
     "visits:today": (
         [],
         {},

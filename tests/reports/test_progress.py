@@ -81,6 +81,8 @@ def test_the_worked_example_through_the_json(client, koordinator_user, demo):
     }
     miomaffo = next(k for k in data["kecamatan"] if k["name"] == "Miomaffo Barat")
     assert (miomaffo["last_visit"], miomaffo["next_visit"]) == ("2024-01-23", None)
+    assert not miomaffo["coverage_gap"]  # visited today, not reported yet
+    assert progress_json(client, demo, D(2024, 1, 24)).json()["kecamatan"][1]["coverage_gap"]
 
 
 def test_the_worked_example_on_the_dashboard(client, koordinator_user, demo):
