@@ -1,4 +1,4 @@
-.PHONY: run test lint format messages clean
+.PHONY: run test bench lint format messages clean
 # Local development only: production sets its own environment (see README.md).
 export DEBUG ?= True
 PYTHON ?= python3
@@ -21,6 +21,10 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# Speed at national scale (bench/national.py); set DATABASE_URL for PostgreSQL.
+bench: $(VENV)/.installed
+	$(PY) bench/national.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
