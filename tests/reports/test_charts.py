@@ -23,6 +23,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+# Charts are read in Indonesian, the default; test_english_dates_and_labels checks English.
 REVIEW_DAY = D(2024, 1, 23)
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -71,7 +72,7 @@ def test_the_cumulative_chart_of_the_review_day(review):
     assert (data.start, data.end) == (D(2024, 1, 18), D(2024, 2, 23))
 
     root = parse(charts.cumulative_chart(review))
-    assert titles(root, "circle")[-1] == "22/01/2024: 750 recorded in all"
+    assert titles(root, "circle")[-1] == "22/01/2024: total 750 direkam"
     assert "750" in texts(root) and "23/02" in texts(root)
     assert "Target 5.312" in texts(root)
     assert any(t.endswith("07/02") for t in texts(root))
@@ -93,7 +94,7 @@ def test_the_daily_chart_of_the_review_day(review, django_assert_num_queries):
     bars = titles(root, "rect")
     assert "TTU-01, 18/01/2024: 75" in bars and "TTU-02, 18/01/2024: 75" in bars
     assert len(bars) == 10  # two sets on five days; nothing on the 23rd yet
-    assert {"TTU-01", "TTU-02", "18/01", "23/01", "Needed a day: 304"} <= set(texts(root))
+    assert {"TTU-01", "TTU-02", "18/01", "23/01", "Dibutuhkan per hari: 304"} <= set(texts(root))
 
 
 def test_the_remaining_chart_lists_every_kecamatan_largest_first(review):
@@ -104,10 +105,10 @@ def test_the_remaining_chart_lists_every_kecamatan_largest_first(review):
     root = parse(charts.remaining_chart(review))
     bars = titles(root, "rect")
     assert len(bars) == 24
-    assert bars[0].startswith("Insana: 425 of 425 remaining")
+    assert bars[0].startswith("Insana: sisa 425 dari 425")
     kefamenanu = next(t for t in bars if t.startswith("Kota Kefamenanu"))
-    assert kefamenanu.startswith("Kota Kefamenanu: 175 of 475 remaining")
-    assert "No visit planned before the target date" in kefamenanu  # a coverage gap
+    assert kefamenanu.startswith("Kota Kefamenanu: sisa 175 dari 475")
+    assert "Belum ada kunjungan terjadwal sebelum tanggal target" in kefamenanu  # a gap
     assert "175" in texts(root)
 
 
@@ -129,16 +130,16 @@ def test_the_dashboard_and_the_briefing_show_the_charts(client, koordinator_user
     ).content.decode()
     shown = [parse(svg)[0].text for svg in svgs(dashboard)]
     assert shown == [
-        "Recorded against the target",
-        "Recorded a day per set",
-        "Remaining per kecamatan",
+        "Jumlah direkam dibandingkan target",
+        "Direkam per hari per alat",
+        "Sisa per kecamatan",
     ]
     assert "<script" not in dashboard
     assert reverse("campaigns:briefing", args=[demo.slug]) + "?as_of=2024-01-23" in dashboard
 
     response = client.get(reverse("campaigns:briefing", args=[demo.slug]), {"as_of": "2024-01-23"})
     briefing = response.content.decode()
-    assert [parse(svg)[0].text for svg in svgs(briefing)] == ["Recorded against the target"]
+    assert [parse(svg)[0].text for svg in svgs(briefing)] == ["Jumlah direkam dibandingkan target"]
     assert "<script" not in briefing
     for shown in ["23/01/2024", "5.312", "4.562", "14,12%", "304,13", "23/02/2024", "Biboki Anleu"]:
         assert shown in briefing, shown
@@ -171,7 +172,7 @@ def test_no_reports_yet():
     data = charts.cumulative_data(progress)
     assert data.recorded[-1] == (D(2024, 1, 20), 0) and data.projection == []
     assert data.needed  # what it would take is still drawn
-    assert "No reports yet." in texts(drawn["daily"])
+    assert "Belum ada laporan." in texts(drawn["daily"])
     assert titles(drawn["daily"], "rect") == []
 
 
@@ -192,7 +193,7 @@ def test_the_target_reached():
     assert (data.projection, data.needed, data.projected_end) == ([], [], None)
     assert charts.daily_data(progress).required is None
     # The name goes through escaped (the sets' home kecamatan are listed too, with nothing).
-    assert "Noemuti & <Timur>: 0 of 1.000 remaining" in titles(drawn["remaining"], "rect")
+    assert "Noemuti & <Timur>: sisa 0 dari 1.000" in titles(drawn["remaining"], "rect")
 
 
 def test_no_extension_date():
