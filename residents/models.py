@@ -26,6 +26,8 @@ class BacklogEntry(models.Model):
         MOVED_OUT = "moved_out", _("Moved out")
         DUPLICATE = "duplicate", _("Duplicate")
         FIRST_TIME_VOTER = "first_time_voter", _("New first-time voters")
+        # Undoes a removal made by mistake (a resident marked deceased who is alive).
+        CORRECTION = "correction", _("Correction")
 
     REMOVALS = [Kind.DECEASED, Kind.MOVED_OUT, Kind.DUPLICATE]
 
@@ -71,6 +73,7 @@ class BacklogEntry(models.Model):
                     Q(kind="baseline", change__gte=0)
                     | Q(kind="first_time_voter", change__gt=0)
                     | Q(kind__in=["deceased", "moved_out", "duplicate"], change__lt=0)
+                    | (Q(kind="correction") & ~Q(change=0))
                 ),
                 name="backlogentry_sign_matches_kind",
                 violation_error_code="wrong_sign",
@@ -128,6 +131,8 @@ class BacklogEntry(models.Model):
                 _("New first-time voters raise the backlog: enter a number above 0."),
                 code="wrong_sign",
             )
+        if self.kind == self.Kind.CORRECTION and self.change == 0:
+            return ValidationError(_("A correction cannot be 0."), code="wrong_sign")
         if self.kind == self.Kind.BASELINE and self.change < 0:
             return ValidationError(_("A baseline cannot be negative."), code="wrong_sign")
         return None
@@ -176,3 +181,139 @@ class BacklogEntry(models.Model):
                 "date": date_format(negative_on, "SHORT_DATE_FORMAT"),
             },
         )
+
+
+class ResidentQuerySet(models.QuerySet):
+    def in_backlog(self):
+        """Residents the campaign still counts: not yet recorded, or recorded by it."""
+        return self.filter(status__in=[Resident.Status.UNRECORDED, Resident.Status.RECORDED])
+
+    def unrecorded(self):
+        return self.filter(status=Resident.Status.UNRECORDED)
+
+    def visible_to(self, user):
+        from campaigns.models import OperatorScope
+
+        kecamatan = OperatorScope.kecamatan_codes_for(user)
+        if kecamatan is None:
+            return self
+        return self.filter(desa__kecamatan__in=kecamatan)
+
+    def search(self, term):
+        """By name, by the whole NIK, or by its last digits (what people read off a card)."""
+        term = term.strip()
+        digits = term.replace(" ", "").replace(".", "")
+        if digits.isdigit():
+            if len(digits) == 16:
+                return self.filter(nik=digits)
+            return self.filter(nik__endswith=digits)
+        return self.filter(name__icontains=term)
+
+
+class Resident(models.Model):
+    """One person of the backlog list, from Dukcapil's export. Only what the work needs
+    (UU 27/2022): NIK, name, sex, birth date, marital status where given, desa, status."""
+
+    class Status(models.TextChoices):
+        UNRECORDED = "unrecorded", _("Not yet recorded")
+        RECORDED = "recorded", _("Recorded")
+        DECEASED = "deceased", _("Deceased")
+        MOVED_OUT = "moved_out", _("Moved out")
+        DUPLICATE = "duplicate", _("Duplicate")
+
+    class Sex(models.TextChoices):
+        MALE = "L", _("Male")
+        FEMALE = "P", _("Female")
+
+    class MaritalStatus(models.TextChoices):
+        SINGLE = "belum_kawin", _("Not married")
+        MARRIED = "kawin", _("Married")
+        DIVORCED = "cerai_hidup", _("Divorced")
+        WIDOWED = "cerai_mati", _("Widowed")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", models.PROTECT, related_name="residents", verbose_name=_("campaign")
+    )
+    nik = models.CharField(_("NIK"), max_length=16)  # text, never a number
+    name = models.CharField(_("name"), max_length=200)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex)
+    birth_date = models.DateField(_("birth date"))
+    marital_status = models.CharField(
+        _("marital status"), max_length=12, choices=MaritalStatus, blank=True
+    )
+    desa = models.ForeignKey(
+        "campaigns.Desa",
+        models.PROTECT,
+        related_name="residents",
+        verbose_name=_("village (desa/kelurahan)"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.UNRECORDED)
+    status_date = models.DateField(_("status date"), null=True, blank=True)
+    recorded_visit = models.ForeignKey(
+        "campaigns.Visit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recorded_residents",
+        verbose_name=_("recorded at visit"),
+    )
+    # Codes of residents.nik flags (unknown region, birth date mismatch, ...) to review.
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+
+    history = HistoricalRecords()
+    objects = ResidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "nik"]
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "nik"],
+                name="resident_one_nik_per_campaign",
+                violation_error_code="duplicate_nik",
+                violation_error_message=_("This NIK is already in the campaign's list."),
+            ),
+            models.CheckConstraint(
+                condition=Q(nik__regex=r"^[0-9]{16}$"),
+                name="resident_nik_is_16_digits",
+                violation_error_code="invalid_nik",
+                violation_error_message=_("A NIK has 16 digits."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="recorded", recorded_visit__isnull=False)
+                | (~Q(status="recorded") & Q(recorded_visit__isnull=True)),
+                name="resident_recorded_at_a_visit",
+                violation_error_code="recorded_without_visit",
+                violation_error_message=_("A recorded resident is linked to the visit."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="resident_campaign_status_idx"),
+            models.Index(fields=["desa", "status"], name="resident_desa_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.nik})"
+
+
+class ExportLog(models.Model):
+    """Every export that contains full NIKs: who, when and what (UU 27/2022)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", models.PROTECT, related_name="+", verbose_name=_("campaign")
+    )
+    what = models.CharField(_("what"), max_length=200)
+    rows = models.PositiveIntegerField(_("rows"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export of personal data")
+        verbose_name_plural = _("exports of personal data")
+
+    def __str__(self):
+        return f"{self.user} {self.what} ({self.rows})"

@@ -4,11 +4,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, Kecamatan
+from campaigns.models import Campaign, Kecamatan, Visit
 from reports.services import is_admin
-from residents.models import BacklogEntry
+from residents.models import BacklogEntry, Resident
 
 
 @transaction.atomic
@@ -46,3 +48,85 @@ def backlog_entry_create(
     entry._history_user = by
     entry.save()
     return entry
+
+
+# Leaving the backlog for one of these writes a -1 ledger entry of the same kind.
+REMOVAL_KINDS = {
+    Resident.Status.DECEASED: BacklogEntry.Kind.DECEASED,
+    Resident.Status.MOVED_OUT: BacklogEntry.Kind.MOVED_OUT,
+    Resident.Status.DUPLICATE: BacklogEntry.Kind.DUPLICATE,
+}
+
+
+@transaction.atomic
+def resident_set_status(
+    *, resident: Resident, status: str, by, visit: Visit | None = None, note: str = ""
+) -> Resident:
+    """Mark a resident recorded (at a visit), deceased, moved out or a duplicate, or undo it.
+
+    A removal writes its -1 ledger entry and an undo of one its +1 correction, in the same
+    transaction, so the target and the list never disagree. Recording writes none: the
+    recorded count comes from the visits' daily reports.
+    """
+    resident = (
+        Resident.objects.select_for_update().select_related("desa", "campaign").get(pk=resident.pk)
+    )
+    old = resident.status
+    _check_transition(resident, status, visit, by)
+    today = timezone.localdate()
+    if old in REMOVAL_KINDS or status in REMOVAL_KINDS:
+        leaving = status in REMOVAL_KINDS
+        backlog_entry = BacklogEntry(
+            campaign=resident.campaign,
+            kecamatan_id=resident.desa.kecamatan_id,
+            date=today,
+            kind=REMOVAL_KINDS[status] if leaving else BacklogEntry.Kind.CORRECTION,
+            change=-1 if leaving else 1,
+            note=note or str(resident),
+            created_by=by,
+        )
+        backlog_entry.full_clean()
+        backlog_entry._history_user = by
+        backlog_entry.save()
+    resident.status = status
+    resident.status_date = None if status == Resident.Status.UNRECORDED else today
+    resident.recorded_visit = visit if status == Resident.Status.RECORDED else None
+    resident._history_user = by
+    resident._change_reason = note[:100]
+    resident.save(update_fields=["status", "status_date", "recorded_visit"])
+    return resident
+
+
+def _check_transition(resident, status, visit, by):
+    campaign, old = resident.campaign, resident.status
+    if campaign.status == Campaign.Status.CLOSED and not is_admin(by):
+        raise ValidationError(
+            _("Campaign %(campaign)s is closed; its list can no longer change."),
+            code="campaign_closed",
+            params={"campaign": campaign.name},
+        )
+    if status == old:
+        raise ValidationError(
+            _("%(name)s is already %(status)s."),
+            code="unchanged",
+            params={"name": resident.name, "status": resident.get_status_display().lower()},
+        )
+    if old != Resident.Status.UNRECORDED and status != Resident.Status.UNRECORDED:
+        raise ValidationError(
+            _("%(name)s is no longer in the backlog (%(status)s); undo that first."),
+            code="not_in_backlog",
+            params={"name": resident.name, "status": resident.get_status_display().lower()},
+        )
+    if status == Resident.Status.RECORDED:
+        if visit is None or visit.campaign_id != campaign.pk:
+            raise ValidationError(
+                _("Choose the visit of this campaign at which %(name)s was recorded."),
+                code="visit_required",
+                params={"name": resident.name},
+            )
+        if visit.date > timezone.localdate():
+            raise ValidationError(
+                _("The visit on %(date)s has not happened yet."),
+                code="future_visit",
+                params={"date": date_format(visit.date, "SHORT_DATE_FORMAT")},
+            )

@@ -140,3 +140,22 @@ class BacklogEntryFactory(DjangoModelFactory):
     date = factory.SelfAttribute("campaign.start_date")
     kind = "baseline"
     change = 200
+
+
+class ResidentFactory(DjangoModelFactory):
+    """An unrecorded man born 1 Jan 1990, first issued a NIK in Kota Kefamenanu (530305)."""
+
+    class Meta:
+        model = "residents.Resident"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    nik = factory.Sequence(lambda n: f"530305010190{n % 9999 + 1:04d}")  # text, never a number
+    name = factory.Sequence(lambda n: f"Penduduk {n}")
+    sex = "L"
+    birth_date = D(1990, 1, 1)
+    desa = factory.SubFactory(
+        DesaFactory,
+        kecamatan=factory.SubFactory(
+            KecamatanFactory, kabupaten=factory.SelfAttribute("...campaign.kabupaten")
+        ),
+    )

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from campaigns.models import Campaign, OperatorScope, Visit
 from devices.models import DeviceState
 from reports.models import DailyReport
-from residents.models import BacklogEntry
+from residents.models import BacklogEntry, ExportLog
 from tests.factories import (
     BacklogEntryFactory,
     CampaignFactory,
@@ -27,6 +27,7 @@ from tests.factories import (
     KabupatenFactory,
     KecamatanFactory,
     ProvinsiFactory,
+    ResidentFactory,
     UserFactory,
     VisitFactory,
 )
@@ -84,6 +85,7 @@ ROWS = {
     "devices_devicestate": lambda: DeviceStateFactory(recorded_by=UserFactory()),
     "residents_backlogentry": lambda: BacklogEntryFactory(created_by=UserFactory()),
     "reports_dailyreport": lambda: DailyReportFactory(created_by=UserFactory()),
+    "residents_resident": lambda: ResidentFactory(recorded_visit=None),
     "auth_user": _user,
 }
 
@@ -601,3 +603,16 @@ def test_a_superuser_sees_every_page(admin_client):
     VisitFactory()
     for name in ROWS:
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_the_export_log_is_read_only(admin_client_member, admin_member):
+    log = ExportLog.objects.create(
+        user=admin_member, campaign=CampaignFactory(), what="invitation list", rows=12
+    )
+    changelist = admin_client_member.get(reverse("admin:residents_exportlog_changelist"))
+    assert changelist.status_code == 200 and "invitation list" in changelist.content.decode()
+    assert admin_client_member.get(reverse("admin:residents_exportlog_add")).status_code == 403
+    change = admin_client_member.post(
+        reverse("admin:residents_exportlog_change", args=[log.pk]), {"rows": 1}
+    )
+    assert change.status_code == 403
