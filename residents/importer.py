@@ -1,0 +1,397 @@
+"""Importing the backlog list from Dukcapil's export: CSV (UTF-8, comma or semicolon) or .xlsx.
+
+One streaming pass inside a transaction: each row is checked (the NIK by residents.nik),
+good rows are saved in batches, bad ones are listed with their line, column and reason.
+A dry run is the same pass rolled back, so it reports exactly what the save would do.
+The save keeps the good rows, skips the refused ones, and writes a baseline ledger entry
+per kecamatan; a file that cannot be read (wrong kind, encoding or size) saves nothing.
+"""
+
+import csv
+import datetime
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign, Desa
+from residents import nik as niks
+from residents.models import BacklogEntry, Resident
+
+BATCH_SIZE = 2000
+MAX_LISTED = 500  # problems listed one by one; all are counted
+MAX_BYTES = getattr(settings, "RESIDENT_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+
+# Column names as Dukcapil's exports and hand-made spreadsheets write them.
+HEADERS = {
+    "nik": ["nik", "no nik", "nomor nik", "nomor induk kependudukan"],
+    "name": ["nama", "nama lengkap", "name"],
+    "sex": ["jk", "jenis kelamin", "l/p", "sex", "kelamin"],
+    "birth_date": ["tgl lahir", "tanggal lahir", "tgl. lahir", "birth date", "tgl_lahir"],
+    "desa": [
+        "desa",
+        "kelurahan",
+        "desa/kelurahan",
+        "desa / kelurahan",
+        "kode desa",
+        "kode wilayah",
+    ],
+    "marital_status": ["status kawin", "status perkawinan", "kawin", "status_kawin"],
+}
+REQUIRED = ["nik", "name", "desa"]
+LABELS = {
+    "nik": _("NIK"),
+    "name": _("name"),
+    "sex": _("sex"),
+    "birth_date": _("birth date"),
+    "desa": _("desa"),
+    "marital_status": _("marital status"),
+}
+SEXES = {
+    "l": "L", "lk": "L", "laki-laki": "L", "laki laki": "L", "pria": "L", "m": "L",
+    "p": "P", "pr": "P", "perempuan": "P", "wanita": "P", "f": "P",
+}  # fmt: skip
+MARITAL = {
+    "belum kawin": "belum_kawin", "kawin": "kawin", "cerai hidup": "cerai_hidup",
+    "cerai mati": "cerai_mati",
+}  # fmt: skip
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"]
+
+
+class ImportRefused(Exception):
+    """The whole file is refused (its kind, encoding, size or columns); nothing is saved."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass
+class Problem:
+    line: int
+    column: str
+    value: str
+    code: str
+    message: str
+    refused: bool  # refused rows are not saved; flagged ones are, for review
+
+
+@dataclass
+class ImportResult:
+    filename: str
+    dry_run: bool
+    rows: int = 0
+    accepted: int = 0
+    refused: int = 0
+    flagged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    per_kecamatan: Counter = field(default_factory=Counter)  # kecamatan name -> accepted rows
+
+    @property
+    def saved(self):
+        return not self.dry_run and self.accepted > 0
+
+
+def residents_import(
+    *, campaign: Campaign, path: Path, filename: str, by, dry_run: bool
+) -> ImportResult:
+    """Check (and unless dry_run, save) the residents of a file for a campaign."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ImportRefused(
+            "too_large",
+            gettext("%(name)s is %(size)s MB; the limit is %(limit)s MB. Split the file.")
+            % {"name": filename, "size": size // 2**20, "limit": MAX_BYTES // 2**20},
+        )
+    result = ImportResult(filename=filename, dry_run=dry_run)
+    with path.open("rb") as binary, transaction.atomic():
+        rows = _rows(binary, filename)
+        columns = _columns(next(rows, (0, []))[1], filename)
+        checker = _RowChecker(campaign)
+        batch = []
+        for line, values in rows:
+            if not any(_text(v) for v in values):
+                continue  # blank lines
+            result.rows += 1
+            resident, problems = checker.check(line, _pick(values, columns))
+            for problem in problems:
+                if len(result.problems) < MAX_LISTED:
+                    result.problems.append(problem)
+            if resident is None:
+                result.refused += 1
+                continue
+            result.flagged += bool(problems)
+            batch.append(resident)
+            if len(batch) >= BATCH_SIZE:
+                _save(batch, checker, result)
+                batch = []
+        _save(batch, checker, result)
+        _baseline(campaign, checker, result, by)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _rows(binary, filename):
+    """(line number, list of cell values) for every row, the header first, streaming."""
+    head = binary.read(8)
+    binary.seek(0)
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsx":
+        if not head.startswith(b"PK\x03\x04"):
+            raise _wrong_kind(filename)
+        return _xlsx_rows(binary, filename)
+    if suffix in (".csv", ".txt"):
+        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or b"\x00" in head:
+            raise _wrong_kind(filename)
+        return _csv_rows(binary, filename)
+    raise _wrong_kind(filename)
+
+
+def _wrong_kind(filename):
+    return ImportRefused(
+        "wrong_kind",
+        gettext(
+            "%(name)s is not a CSV or .xlsx file. In Excel, use Save As: "
+            "'CSV UTF-8 (Comma delimited)' or 'Excel Workbook (.xlsx)'."
+        )
+        % {"name": filename},
+    )
+
+
+def _csv_rows(binary, filename):
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+    try:
+        first = text.readline()
+        delimiter = max([",", ";", "\t"], key=first.count)
+        yield 1, next(csv.reader([first], delimiter=delimiter), [])
+        reader = csv.reader(text, delimiter=delimiter)
+        for row in reader:
+            yield reader.line_num + 1, row  # line_num counts quoted line breaks too
+    except UnicodeDecodeError as error:
+        raise ImportRefused(
+            "encoding",
+            gettext(
+                "%(name)s is not in UTF-8 (byte %(position)s). In Excel, save it as "
+                "'CSV UTF-8 (Comma delimited)' and upload it again."
+            )
+            % {"name": filename, "position": error.start},
+        ) from None
+    except csv.Error as error:
+        raise ImportRefused("unreadable", f"{filename}: {error}") from None
+
+
+def _xlsx_rows(binary, filename):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(binary, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise _wrong_kind(filename) from None
+    try:
+        for line, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+            yield line, list(row)
+    finally:
+        workbook.close()
+
+
+def _columns(header, filename):
+    """Which column holds which field, matching header names leniently."""
+    wanted = {_normal(name): key for key, names in HEADERS.items() for name in names}
+    columns = {}
+    for index, name in enumerate(header):
+        key = wanted.get(_normal(_text(name)))
+        if key and key not in columns:
+            columns[key] = index
+    missing = [str(LABELS[key]) for key in REQUIRED if key not in columns]
+    if missing:
+        raise ImportRefused(
+            "missing_columns",
+            gettext("%(name)s has no column for: %(missing)s. The first row must name the columns.")
+            % {"name": filename, "missing": ", ".join(missing)},
+        )
+    return columns
+
+
+def _pick(values, columns):
+    return {key: values[index] if index < len(values) else None for key, index in columns.items()}
+
+
+class _RowChecker:
+    """Checks one row at a time against the campaign, remembering the NIKs already seen."""
+
+    def __init__(self, campaign):
+        self.campaign = campaign
+        self.seen = {}  # NIK -> line, for duplicates inside the file
+        self.desa_by_code, self.desa_by_name = {}, {}
+        desa = Desa.objects.filter(kecamatan__kabupaten=campaign.kabupaten).select_related(
+            "kecamatan"
+        )
+        for d in desa:
+            self.desa_by_code[d.code.replace(".", "")] = d
+            self.desa_by_name.setdefault(_normal(d.name, squeeze=True), []).append(d)
+        self.kecamatan_names = {d.kecamatan_id: d.kecamatan.name for d in desa}
+        self.accepted_per_kecamatan = Counter()
+
+    def check(self, line, raw):
+        problems = []
+
+        def problem(key, code, message, refused=True):
+            value = _text(raw.get(key))
+            problems.append(Problem(line, str(LABELS[key]), value, code, str(message), refused))
+
+        listed_birth = _date(raw.get("birth_date"))
+        if raw.get("birth_date") not in (None, "") and listed_birth is None:
+            problem("birth_date", "bad_date", gettext("Not a date: write 23/01/2007."))
+        listed_sex = SEXES.get(_text(raw.get("sex")).lower())
+        check = niks.parse_nik(
+            raw.get("nik"),
+            reference_date=self.campaign.start_date,
+            kabupaten_code=self.campaign.kabupaten_id,
+            listed_birth_date=listed_birth,
+            listed_sex=listed_sex,
+        )
+        if check.error:
+            problem("nik", check.error.code, check.error.message)
+        else:
+            for flag in check.flags:
+                problem("nik", flag.code, flag.message, refused=False)
+            if check.nik in self.seen:
+                problem(
+                    "nik",
+                    "duplicate_in_file",
+                    gettext("The same NIK is on line %(line)s.") % {"line": self.seen[check.nik]},
+                )
+            else:
+                self.seen[check.nik] = line
+        name = _text(raw.get("name"))
+        if not name:
+            problem("name", "required", gettext("The name is empty."))
+        desa = self._desa(raw.get("desa"), problem)
+        if any(p.refused for p in problems):
+            return None, problems
+        info = check.info
+        birth_date = listed_birth or info.birth_date
+        married = MARITAL.get(_normal(_text(raw.get("marital_status"))), "")
+        if not niks.is_wajib_ktp(
+            birth_date, self.campaign.election_date, married=married == "kawin"
+        ):
+            problem(
+                "birth_date",
+                "too_young",
+                gettext("Not 17 by the election and not married: not wajib KTP yet."),
+                refused=False,
+            )
+        resident = Resident(
+            campaign=self.campaign,
+            nik=check.nik,
+            name=name[:200],
+            sex=listed_sex or info.sex,
+            birth_date=birth_date,
+            marital_status=married,
+            desa=desa,
+            flags=[p.code for p in problems],
+        )
+        return resident, problems
+
+    def _desa(self, value, problem):
+        text = _text(value)
+        by_code = self.desa_by_code.get(text.replace(".", "").replace(" ", ""))
+        if by_code:
+            return by_code
+        matches = self.desa_by_name.get(_normal(text, squeeze=True), [])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            problem(
+                "desa",
+                "ambiguous_desa",
+                gettext("%(count)s desa are called %(name)s here: write the desa code.")
+                % {"count": len(matches), "name": text},
+            )
+        else:
+            problem(
+                "desa",
+                "unknown_desa",
+                gettext("No desa %(name)s in %(kabupaten)s.")
+                % {"name": text or "—", "kabupaten": self.campaign.kabupaten.name},
+            )
+        return None
+
+
+def _save(batch, checker, result):
+    """Save a batch, refusing NIKs already in the campaign's list."""
+    if not batch:
+        return
+    existing = set(
+        Resident.objects.filter(
+            campaign=checker.campaign, nik__in=[r.nik for r in batch]
+        ).values_list("nik", flat=True)
+    )
+    fresh = [r for r in batch if r.nik not in existing]
+    for resident in batch:
+        if resident.nik in existing:
+            result.refused += 1
+            if len(result.problems) < MAX_LISTED:
+                line = checker.seen[resident.nik]
+                message = gettext("This NIK is already in the campaign's list.")
+                result.problems.append(
+                    Problem(line, str(LABELS["nik"]), resident.nik, "duplicate_nik", message, True)
+                )
+    Resident.objects.bulk_create(fresh, batch_size=BATCH_SIZE)
+    for resident in fresh:
+        checker.accepted_per_kecamatan[resident.desa.kecamatan_id] += 1
+    result.accepted += len(fresh)
+
+
+def _baseline(campaign, checker, result, by):
+    """The imported residents enter the backlog at the campaign's start, per kecamatan."""
+    BacklogEntry.objects.bulk_create(
+        BacklogEntry(
+            campaign=campaign,
+            kecamatan_id=kecamatan_id,
+            date=campaign.start_date,
+            kind=BacklogEntry.Kind.BASELINE,
+            change=count,
+            note=gettext("Import of %(file)s") % {"file": result.filename},
+            created_by=by,
+        )
+        for kecamatan_id, count in sorted(checker.accepted_per_kecamatan.items())
+    )
+    result.per_kecamatan = Counter(
+        {checker.kecamatan_names[k]: n for k, n in checker.accepted_per_kecamatan.items()}
+    )
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def _normal(text, squeeze=False):
+    """Lower case, single spaces; with squeeze, letters and digits only ('N i a n' = 'Nian')."""
+    text = re.sub(r"\s+", " ", str(text).strip().lower())
+    return re.sub(r"[^0-9a-z]", "", text) if squeeze else text
+
+
+def _date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None

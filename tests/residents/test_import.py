@@ -1,0 +1,210 @@
+"""Importing the backlog list: every bad row explained, good rows saved, bad files refused."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from residents.importer import ImportRefused, residents_import
+from residents.models import BacklogEntry, Resident
+from tests.factories import (
+    CampaignFactory,
+    DesaFactory,
+    KabupatenFactory,
+    KecamatanFactory,
+    ResidentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+HEADER = "NIK;Nama Lengkap;JK;Tgl Lahir;Desa"
+
+
+@pytest.fixture
+def campaign():
+    """TTU with Kota Kefamenanu (53.03.05) and its kelurahan Kefamenanu Utara."""
+    campaign = CampaignFactory(slug="ttu", kabupaten=KabupatenFactory())
+    kecamatan = KecamatanFactory(code="53.03.05", name="Kota Kefamenanu")
+    DesaFactory(kecamatan=kecamatan, code="53.03.05.1001", name="Kefamenanu Utara")
+    DesaFactory(kecamatan=KecamatanFactory(code="53.03.11"), code="53.03.11.2005", name="N i a n")
+    return campaign
+
+
+def write(tmp_path, lines, name="backlog.csv", encoding="utf-8-sig"):
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding=encoding)
+    return path
+
+
+def run(campaign, path, dry_run=False, user=None):
+    return residents_import(
+        campaign=campaign, path=path, filename=path.name, by=user, dry_run=dry_run
+    )
+
+
+def problems(result):
+    return {(p.line, p.code, p.refused) for p in result.problems}
+
+
+BAD_ROWS = [
+    HEADER,
+    "5303051203900001;Yohanes Taek;L;12/03/1990;Kefamenanu Utara",  # 2 good
+    "5303055203950002;Maria Abi;P;12/03/1995;53.03.05.1001",  # 3 good: day + 40, desa code
+    "5,30305E+15;Excel;L;01/01/1990;Kefamenanu Utara",  # 4 scientific, Indonesian Excel
+    "5.30305E+15;Excel;L;01/01/1990;Kefamenanu Utara",  # 5 scientific, English Excel
+    "530305120390001;Lima belas;L;12/03/1990;Kefamenanu Utara",  # 6 fifteen digits
+    "53030512039000011;Tujuh belas;L;12/03/1990;Kefamenanu Utara",  # 7 seventeen digits
+    "5303053102900003;Mustahil;L;;Kefamenanu Utara",  # 8 31 Feb
+    "5303051203900000;Serial nol;L;12/03/1990;Kefamenanu Utara",  # 9 serial 0000
+    "9271011203900004;Sorong;L;12/03/1990;Kefamenanu Utara",  # 10 unknown region: flagged
+    "5303051203900001;Ganda;L;12/03/1990;Kefamenanu Utara",  # 11 duplicate of line 2
+    "5303051203900005;Desa salah;L;12/03/1990;Atlantis",  # 12 unknown desa
+    "5303051203900006;Beda tanggal;L;13/03/1990;Nian",  # 13 birth date differs: flagged
+    ";Tanpa NIK;L;12/03/1990;Kefamenanu Utara",  # 14 empty NIK
+]
+
+
+def test_the_dry_run_explains_every_bad_row_and_saves_nothing(tmp_path, campaign):
+    result = run(campaign, write(tmp_path, BAD_ROWS), dry_run=True)
+
+    assert (result.rows, result.accepted, result.refused, result.flagged) == (13, 4, 9, 2)
+    assert problems(result) == {
+        (4, "excel_scientific", True),
+        (5, "excel_scientific", True),
+        (6, "too_short", True),
+        (7, "too_long", True),
+        (8, "impossible_date", True),
+        (9, "serial_zero", True),
+        (10, "unknown_region", False),
+        (11, "duplicate_in_file", True),
+        (12, "unknown_desa", True),
+        (13, "birth_date_mismatch", False),
+        (14, "empty", True),
+    }
+    excel = next(p for p in result.problems if p.line == 4)
+    assert (excel.column, excel.value) == ("NIK", "5,30305E+15")
+    assert "Text" in excel.message  # says how to fix the spreadsheet
+    assert not Resident.objects.exists() and not BacklogEntry.objects.exists()
+
+
+def test_the_save_keeps_the_good_rows_and_writes_the_baseline(tmp_path, campaign, admin_member):
+    result = run(campaign, write(tmp_path, BAD_ROWS), user=admin_member)
+
+    assert result.saved and result.accepted == 4
+    maria = Resident.objects.get(nik="5303055203950002")
+    assert (maria.sex, maria.birth_date, maria.desa.code) == ("P", D(1995, 3, 12), "53.03.05.1001")
+    assert Resident.objects.get(nik="9271011203900004").flags == ["unknown_region"]
+    assert Resident.objects.get(nik="5303051203900006").desa.name == "N i a n"
+    assert list(
+        BacklogEntry.objects.order_by("kecamatan").values_list(
+            "kecamatan", "kind", "change", "date"
+        )
+    ) == [
+        ("53.03.05", "baseline", 3, campaign.start_date),
+        ("53.03.11", "baseline", 1, campaign.start_date),
+    ]
+    # The same file again: every NIK is now already in the list, nothing more is saved.
+    again = run(campaign, write(tmp_path, BAD_ROWS))
+    assert again.accepted == 0 and "duplicate_nik" in {p.code for p in again.problems}
+    assert Resident.objects.count() == 4 and BacklogEntry.objects.count() == 2
+
+
+def test_comma_csv_without_bom_and_lenient_headers(tmp_path, campaign):
+    lines = [
+        "nik, nama ,Jenis Kelamin,Tanggal Lahir,Kelurahan,Status Perkawinan",
+        "5303051203900001,Yohanes Taek,Laki-laki,1990-03-12,kefamenanu utara,KAWIN",
+        '"5303 0512 0390 0007","Taek, Yakobus",LAKI-LAKI,12-03-1990,KEFAMENANU UTARA,',
+    ]
+    result = run(campaign, write(tmp_path, lines, encoding="utf-8"))
+    assert (result.accepted, result.refused) == (2, 0)
+    assert Resident.objects.get(nik="5303051203900001").marital_status == "kawin"
+    assert Resident.objects.get(nik="5303051203900007").name == "Taek, Yakobus"
+
+
+def test_xlsx_with_niks_as_numbers_and_as_text(tmp_path, campaign):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["NIK", "Nama", "JK", "Tgl Lahir", "Kode Desa"])
+    sheet.append(["5303051203900001", "Teks", "L", datetime.datetime(1990, 3, 12), "5303051001"])
+    sheet.append([5303051203900010, "Angka berakhir 0", "L", "12/03/1990", "53.03.05.1001"])
+    sheet.append([5303051203900002, "Angka", "L", datetime.datetime(1990, 3, 12), 5303051001])
+    # A number cell comes back as an int (openpyxl), already cut to 15 digits by Excel; a cell
+    # that was copied from a CSV opened in Excel may hold the scientific text itself.
+    sheet.append(["5,30305E+15", "Teks rusak", "L", "12/03/1990", "53.03.05.1001"])
+    path = tmp_path / "backlog.xlsx"
+    workbook.save(path)
+
+    result = run(campaign, path)
+
+    assert (result.accepted, result.refused, result.flagged) == (3, 1, 1)
+    assert problems(result) == {(3, "excel_trailing_zero", False), (5, "excel_scientific", True)}
+    assert set(Resident.objects.values_list("nik", flat=True)) == {
+        "5303051203900001",
+        "5303051203900010",
+        "5303051203900002",
+    }
+
+
+def test_a_nik_already_in_the_campaign_is_refused(tmp_path, campaign):
+    ResidentFactory(campaign=campaign, nik="5303051203900001")
+    result = run(campaign, write(tmp_path, BAD_ROWS[:3]))
+    assert problems(result) == {(2, "duplicate_nik", True)}
+    assert result.accepted == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        (
+            "backlog.csv",
+            "NIK;Nama;Desa\n5303051203900001;Ana \xe9;X\n".encode("latin-1"),
+            "encoding",
+        ),
+        ("backlog.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old excel", "wrong_kind"),
+        ("backlog.csv", b"PK\x03\x04 a zip named csv", "wrong_kind"),
+        ("backlog.pdf", b"%PDF-1.4", "wrong_kind"),
+        ("backlog.xlsx", b"not a workbook", "wrong_kind"),
+        ("backlog.csv", b"Nomor;Nama\n1;Ana\n", "missing_columns"),
+    ],
+)
+def test_a_refused_file_saves_nothing_and_says_why(tmp_path, campaign, name, content, code):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportRefused) as refused:
+        run(campaign, path)
+    assert refused.value.code == code
+    assert name in refused.value.message
+    assert not Resident.objects.exists() and not BacklogEntry.objects.exists()
+
+
+def test_an_encoding_error_deep_in_the_file_saves_nothing(tmp_path, campaign):
+    good = [f"53030512039{n:05d};Orang {n};L;12/03/1990;Kefamenanu Utara" for n in range(1, 3000)]
+    path = tmp_path / "backlog.csv"
+    path.write_bytes(
+        ("\n".join([HEADER, *good]) + "\n").encode() + "x;Jos\xe9;L\n".encode("latin-1")
+    )
+    with pytest.raises(ImportRefused) as refused:
+        run(campaign, path)
+    assert refused.value.code == "encoding"
+    assert not Resident.objects.exists()
+
+
+def test_an_oversized_file_is_refused_by_name(tmp_path, campaign, monkeypatch):
+    monkeypatch.setattr("residents.importer.MAX_BYTES", 100)
+    with pytest.raises(ImportRefused) as refused:
+        run(campaign, write(tmp_path, BAD_ROWS))
+    assert refused.value.code == "too_large" and "backlog.csv" in refused.value.message
+
+
+def test_the_command_dry_run_and_save(tmp_path, campaign):
+    path = write(tmp_path, BAD_ROWS)
+    out = StringIO()
+    call_command("import_residents", str(path), "--campaign", "ttu", "--dry-run", stdout=out)
+    assert "baris 4, NIK '5,30305E+15': DITOLAK" in out.getvalue()
+    assert not Resident.objects.exists()
+    call_command("import_residents", str(path), "--campaign", "ttu", stdout=StringIO())
+    assert Resident.objects.count() == 4
+    with pytest.raises(CommandError, match="slug"):
+        call_command("import_residents", str(path), "--campaign", "nope")
