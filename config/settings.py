@@ -141,6 +141,10 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Uploaded backlog lists wait here between the dry run and the save (they hold NIKs;
+# they are removed after the save, or after a day).
+IMPORT_DIR = env.path("IMPORT_DIR", default=BASE_DIR / "var" / "imports")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

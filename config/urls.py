@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from django.views.i18n import set_language
 
 from campaigns.views import home
+from residents import import_views
 
 
 @login_not_required
@@ -43,5 +44,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("campaigns/", include("campaigns.urls")),
     path("campaigns/<slug:slug>/backlog/", include("residents.urls")),
+    path(
+        "campaigns/<slug:slug>/import/",
+        import_views.import_residents,
+        name="import_residents",
+    ),
     path("visits/", include("reports.urls")),
 ]

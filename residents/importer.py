@@ -94,6 +94,11 @@ class ImportResult:
     per_kecamatan: Counter = field(default_factory=Counter)  # kecamatan name -> accepted rows
 
     @property
+    def kecamatan_counts(self):
+        """(name, rows) largest first; templates cannot call Counter.most_common."""
+        return self.per_kecamatan.most_common()
+
+    @property
     def saved(self):
         return not self.dry_run and self.accepted > 0
 
