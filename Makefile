@@ -1,4 +1,4 @@
-.PHONY: run test bench lint format messages clean
+.PHONY: run test bench bench-import lint format messages clean
 # Local development only: production sets its own environment (see README.md).
 export DEBUG ?= True
 PYTHON ?= python3
@@ -25,6 +25,10 @@ test: $(VENV)/.installed
 # Speed at national scale (bench/national.py); set DATABASE_URL for PostgreSQL.
 bench: $(VENV)/.installed
 	$(PY) bench/national.py
+
+# A million-row backlog list imported (bench/import_residents.py); ROWS=100000 for less.
+bench-import: $(VENV)/.installed
+	$(PY) bench/import_residents.py $(or $(ROWS),1000000)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -207,6 +207,8 @@ def clean_nik(raw: object) -> str:
     Excel's leading text marker ``'``, and spaces and dots between the digits are removed.
     A float (or Decimal) is refused: it may already have lost digits.
     """
+    if type(raw) is str and len(raw) == 16 and raw.isascii() and raw.isdigit():
+        return raw  # already clean: the common case, a million times in an import
     if raw is None:
         raise NikError("empty")
     if isinstance(raw, bool):  # an int subclass, but never a NIK

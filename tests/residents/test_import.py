@@ -208,3 +208,14 @@ def test_the_command_dry_run_and_save(tmp_path, campaign):
     assert Resident.objects.count() == 4
     with pytest.raises(CommandError, match="slug"):
         call_command("import_residents", str(path), "--campaign", "nope")
+
+
+def test_a_duplicate_in_a_later_batch_is_found_in_the_database(tmp_path, campaign, monkeypatch):
+    """Only a batch's NIKs are kept in memory; earlier ones are looked up where they went."""
+    monkeypatch.setattr("residents.importer.BATCH_SIZE", 2)
+    lines = [HEADER] + [
+        f"53030512039{n:05d};Orang {n};L;12/03/1990;Kefamenanu Utara" for n in (1, 2, 3, 4, 1)
+    ]
+    result = run(campaign, write(tmp_path, lines))
+    assert problems(result) == {(6, "duplicate_nik", True)}
+    assert result.accepted == 4 and Resident.objects.count() == 4
