@@ -50,4 +50,6 @@ urlpatterns = [
         name="import_residents",
     ),
     path("visits/", include("reports.urls")),
+    # The resident list, a resident's page, pasted NIKs and invitation lists of a visit.
+    path("", include("residents.list_urls")),
 ]

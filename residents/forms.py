@@ -1,10 +1,23 @@
+import re
+
+import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import OperatorScope
+from campaigns.models import Desa, OperatorScope
 from reports.forms import ServiceErrorsMixin
-from residents.models import BacklogEntry
+from residents.models import BacklogEntry, Resident
+from residents.nik import NikError, clean_nik, mask_nik
+from residents.templatetags.residents import mask_niks_in_text, may_see_nik
+
+NIK_LENGTH = 16
+MASKED_NIK = re.compile(r"([0-9]{2})[xX*]{10}([0-9]{4})")
+# The whole NIK a koordinator searched for, kept out of the page and its address.
+NIK_SEARCH_SESSION_KEY = "residents-nik-search"
 
 
 class BacklogEntryForm(ServiceErrorsMixin, forms.Form):
@@ -39,3 +52,206 @@ class BacklogEntryForm(ServiceErrorsMixin, forms.Form):
         if limited_to is not None:
             kecamatan = kecamatan.filter(code__in=limited_to)
         self.fields["kecamatan"].queryset = kecamatan
+
+
+# --- Working on the list: search, a resident's status, NIKs pasted for a visit ---------------
+
+# Excel's scientific notation as people paste it: 5,30305E+15 or 5.30305E+15 (one NIK, even
+# though it holds a comma).
+_SCIENTIFIC = r"[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+"
+_PASTED_TOKEN = re.compile(rf"\s*({_SCIENTIFIC})\s*(?=[,;\t\r\n]|$)|([^,;\t\r\n]+)")
+MAX_PASTED_NIKS = 500
+
+
+def split_pasted_niks(text: str) -> list[str]:
+    """The NIKs of a paste, as typed: one a line, or separated by commas or semicolons.
+
+    Spaces and dots inside a NIK stay (clean_nik removes them); Excel's ``5,30305E+15`` stays
+    one token, so it is refused as what it is rather than as two short numbers.
+    """
+    tokens = []
+    for match in _PASTED_TOKEN.finditer(text or ""):
+        token = (match.group(1) or match.group(2) or "").strip()
+        if token:
+            tokens.append(token)
+    return tokens
+
+
+def visit_label(visit) -> str:
+    """ "23/01/2024 · SP-01 · Oelolok (Insana)": date, set and place, for a select."""
+    place = visit.kecamatan.name
+    if visit.desa_id:
+        place = f"{visit.desa.name} ({visit.kecamatan.name})"
+    if visit.site_name:
+        place = f"{place}, {visit.site_name}"
+    return f"{date_format(visit.date, 'SHORT_DATE_FORMAT')} · {visit.device.code} · {place}"
+
+
+class ResidentSearchForm(forms.Form):
+    """The list's filter form. Someone who sees NIKs masked may search by the whole NIK or by
+    the last 4 digits the mask shows, not by longer endings, which would reveal the rest."""
+
+    masked = False  # set by ResidentFilter for users who see NIKs masked
+
+    def clean_q(self):
+        term = (self.cleaned_data.get("q") or "").strip()
+        compact = "".join(term.split())
+        if re.fullmatch(_SCIENTIFIC, compact):
+            try:
+                clean_nik(compact)
+            except NikError as error:
+                raise error.as_validation_error() from None
+        digits = compact.replace(".", "")
+        if self.masked and digits.isdigit() and 4 < len(digits) < NIK_LENGTH:
+            raise ValidationError(
+                _("Search by the whole NIK (16 digits) or by its last 4 digits."),
+                code="partial_nik",
+            )
+        return term
+
+
+class ResidentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("NIK or name"), method="search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Resident.Status.choices, empty_label=_("Any status")
+    )
+    desa = django_filters.ChoiceFilter(
+        label=_("Village"), field_name="desa_id", empty_label=_("All villages")
+    )
+
+    class Meta:
+        model = Resident
+        fields = []
+        form = ResidentSearchForm
+
+    def __init__(self, data=None, queryset=None, *, request, campaign, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        self.filters["desa"].extra["choices"] = desa_choices(campaign, request.user)
+
+    @property
+    def form(self):
+        form = super().form
+        form.masked = not may_see_nik(self.request.user)
+        return form
+
+    def search(self, queryset, name, value):
+        if not value:
+            return queryset
+        masked = MASKED_NIK.fullmatch("".join(value.split()))
+        if masked:  # as a koordinator reads it off a page: 53xxxxxxxxxx1234
+            searched = self.request.session.get(NIK_SEARCH_SESSION_KEY, "")
+            if mask_nik(searched) == masked[0].replace("X", "x").replace("*", "x"):
+                return queryset.filter(nik=searched)  # the whole NIK they typed
+            return queryset.filter(nik__startswith=masked[1], nik__endswith=masked[2])
+        return queryset.search(value)
+
+
+def whole_nik(term: str) -> str:
+    """The 16 digits of a search term that is a whole NIK, else ""."""
+    digits = "".join(term.split()).replace(".", "")
+    return digits if len(digits) == NIK_LENGTH and digits.isdigit() else ""
+
+
+def desa_choices(campaign, user):
+    """The campaign's desa the user may see, grouped by kecamatan, for a select."""
+    desa = (
+        Desa.objects.filter(kecamatan__kabupaten_id=campaign.kabupaten_id)
+        .select_related("kecamatan")
+        .order_by("kecamatan__name", "name")
+    )
+    limited_to = OperatorScope.kecamatan_codes_for(user)
+    if limited_to is not None:
+        desa = desa.filter(kecamatan__in=limited_to)
+    groups = {}
+    for one in desa:
+        groups.setdefault(one.kecamatan.name, []).append((one.code, one.name))
+    return list(groups.items())
+
+
+class ResidentStatusForm(ServiceErrorsMixin, forms.Form):
+    """One of the buttons of a resident's page: recorded (at a visit), deceased, moved out,
+    duplicate (with a note), or back to not yet recorded (with a note)."""
+
+    field_for = {"recorded_visit": "visit"}
+    NOTE_REQUIRED = {Resident.Status.DUPLICATE, Resident.Status.UNRECORDED}
+
+    status = forms.ChoiceField(choices=Resident.Status.choices, widget=forms.HiddenInput)
+    visit = forms.TypedChoiceField(label=_("Recorded at the visit"), coerce=int, required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=100,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Why, and the source: e.g. a death certificate, or the NIK of the entry this one "
+            "duplicates. NIKs in a note are kept masked, as the police see them."
+        ),
+    )
+
+    def __init__(self, *args, resident, visits, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resident = resident
+        self.visits = {visit.pk: visit for visit in visits}
+        self.fields["visit"].choices = [("", _("Choose the visit"))] + [
+            (visit.pk, visit_label(visit)) for visit in visits
+        ]
+        # Preselect the latest visit in the resident's own kecamatan, the likely one.
+        if visits and visits[0].kecamatan_id == resident.desa.kecamatan_id:
+            self.fields["visit"].initial = visits[0].pk
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status == Resident.Status.RECORDED:
+            cleaned["visit"] = self.visits.get(cleaned.get("visit"))
+            if cleaned["visit"] is None and "visit" not in self.errors:
+                self.add_error(
+                    "visit",
+                    ValidationError(
+                        _("Choose the visit at which %(name)s was recorded."),
+                        code="visit_required",
+                        params={"name": self.resident.name},
+                    ),
+                )
+        else:
+            cleaned["visit"] = None
+        note = mask_niks_in_text(cleaned.get("note", "")).strip()
+        cleaned["note"] = note
+        if status in self.NOTE_REQUIRED and not note and "note" not in self.errors:
+            message = (
+                _("Say which entry this one duplicates.")
+                if status == Resident.Status.DUPLICATE
+                else _("Say why the earlier change was a mistake.")
+            )
+            self.add_error("note", ValidationError(message, code="note_required"))
+        return cleaned
+
+
+class BulkRecordForm(forms.Form):
+    """NIKs pasted for one visit: one a line, or separated by commas or semicolons."""
+
+    niks = forms.CharField(
+        label=_("NIKs recorded at this visit"),
+        widget=forms.Textarea(
+            attrs={"rows": 8, "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["niks"].help_text = gettext(
+            "One a line, or separated by commas or semicolons; spaces and dots are allowed. "
+            "At most %(max)s at a time."
+        ) % {"max": MAX_PASTED_NIKS}
+
+    def clean_niks(self):
+        tokens = split_pasted_niks(self.cleaned_data["niks"])
+        if not tokens:
+            raise ValidationError(_("Paste at least one NIK."), code="required")
+        if len(tokens) > MAX_PASTED_NIKS:
+            raise ValidationError(
+                _("%(count)s NIKs pasted: paste at most %(max)s at a time."),
+                code="too_many",
+                params={"count": len(tokens), "max": MAX_PASTED_NIKS},
+            )
+        return tokens

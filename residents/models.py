@@ -301,7 +301,11 @@ class Resident(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.nik})"
+        # Masked: a name with its NIK ends up in notes, history and messages that
+        # koordinators read. The admin shows the full NIK in its own column.
+        from residents.nik import mask_nik
+
+        return f"{self.name} ({mask_nik(self.nik)})"
 
 
 class ExportLog(models.Model):

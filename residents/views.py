@@ -1,12 +1,36 @@
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, When
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_safe
+from django_filters.views import FilterView
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Desa, OperatorScope, Visit
+from reports.services import is_admin
 from residents import selectors, services
-from residents.forms import BacklogEntryForm
+from residents.forms import (
+    NIK_SEARCH_SESSION_KEY,
+    BacklogEntryForm,
+    BulkRecordForm,
+    ResidentFilter,
+    ResidentStatusForm,
+    visit_label,
+    whole_nik,
+)
+from residents.models import ExportLog, Resident
+from residents.nik import NikError, clean_nik, mask_nik
+from residents.templatetags.residents import age_on, may_see_nik, nik_for, niks_masked_for
 
 
 @permission_required("residents.view_backlogentry", raise_exception=True)
@@ -34,3 +58,432 @@ def backlog(request, slug):
         "form": form if may_add else None,
     }
     return render(request, "residents/backlog.html", context)
+
+
+# --- Working on the list ---------------------------------------------------------------------
+
+can_view_residents = permission_required("residents.view_resident", raise_exception=True)
+can_change_residents = permission_required("residents.change_resident", raise_exception=True)
+S = Resident.Status
+
+
+@require_safe
+@can_view_residents
+def resident_home(request):
+    """The nav's "Residents": the list of the one active campaign, or a choice of campaigns."""
+    campaigns = list(
+        Campaign.objects.select_related("kabupaten").order_by(
+            Case(When(status=Campaign.Status.ACTIVE, then=0), default=1), "-start_date", "name"
+        )
+    )
+    active = [c for c in campaigns if c.status == Campaign.Status.ACTIVE]
+    if len(active) == 1:
+        return redirect("residents:list", slug=active[0].slug)
+    return render(request, "residents/resident_home.html", {"campaigns": campaigns})
+
+
+@method_decorator([require_safe, can_view_residents], name="dispatch")
+class ResidentListView(FilterView):
+    """Search by NIK (whole, or its last digits) or name; filter by status and desa."""
+
+    filterset_class = ResidentFilter
+    paginate_by = 50
+    template_name = "residents/resident_list.html"
+
+    def get(self, request, slug):
+        self.campaign = get_object_or_404(Campaign.objects.select_related("kabupaten"), slug=slug)
+        nik = whole_nik(request.GET.get("q", ""))
+        if nik and not may_see_nik(request.user):
+            # Someone who sees NIKs masked searched by a whole one: keep it out of the page,
+            # the address bar and the logs. The session holds it; the address the mask.
+            request.session[NIK_SEARCH_SESSION_KEY] = nik
+            query = request.GET.copy()
+            query["q"] = mask_nik(nik)
+            query.pop("page", None)
+            return redirect(f"{request.path}?{query.urlencode()}")
+        return super().get(request, slug=slug)
+
+    def get_queryset(self):
+        return (
+            Resident.objects.visible_to(self.request.user)
+            .filter(campaign=self.campaign)
+            .select_related("desa__kecamatan")
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        return super().get_filterset_kwargs(filterset_class) | {"campaign": self.campaign}
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        upcoming = (
+            Visit.objects.visible_to(self.request.user)
+            .filter(campaign=self.campaign, date__gte=today)
+            .select_related("kecamatan", "desa", "device")
+            .order_by("date", "kecamatan__name", "device__code")[:10]
+        )
+        return super().get_context_data(**kwargs) | {
+            "campaign": self.campaign,
+            "today": today,
+            "upcoming": upcoming,
+        }
+
+
+def recorded_visit_choices(resident, user, limit=30):
+    """The visits a resident may have been recorded at: the campaign's, up to today, those
+    in the resident's kecamatan first, newest first."""
+    return list(
+        Visit.objects.visible_to(user)
+        .filter(campaign_id=resident.campaign_id, date__lte=timezone.localdate())
+        .select_related("kecamatan", "desa", "device")
+        .annotate(elsewhere=Case(When(kecamatan_id=resident.desa.kecamatan_id, then=0), default=1))
+        .order_by("elsewhere", "-date", "device__code")[:limit]
+    )
+
+
+def _who(resident):
+    """The resident as the ledger names them: with the NIK masked, since everyone reads it."""
+    return f"{resident.name} ({mask_nik(resident.nik)})"
+
+
+def _ledger_note(resident, note):
+    return f"{_who(resident)}: {note}" if note else _who(resident)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@can_view_residents
+def resident_detail(request, pk):
+    """A resident, the buttons that change their status, and their history."""
+    may_change = request.user.has_perm("residents.change_resident")
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    resident = get_object_or_404(
+        Resident.objects.visible_to(request.user).select_related(
+            "campaign",
+            "desa__kecamatan",
+            "recorded_visit__device",
+            "recorded_visit__kecamatan",
+            "recorded_visit__desa",
+        ),
+        pk=pk,
+    )
+    form = None
+    if may_change:
+        visits = recorded_visit_choices(resident, request.user)
+        form = ResidentStatusForm(request.POST or None, resident=resident, visits=visits)
+        if request.method == "POST" and form.is_valid():
+            status = form.cleaned_data["status"]
+            try:
+                services.resident_set_status(
+                    resident=resident,
+                    status=status,
+                    by=request.user,
+                    visit=form.cleaned_data["visit"],
+                    note=_ledger_note(resident, form.cleaned_data["note"]),
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _status_message(resident, status, form.cleaned_data))
+                return redirect(request.path)
+    context = {
+        "resident": resident,
+        "form": form,
+        "history": resident_history(resident, request.user),
+        "today": timezone.localdate(),
+        # Birth date and full NIK for those who work on the list; an age for the others.
+        "full_data": may_see_nik(request.user),
+    }
+    return render(request, "residents/resident_detail.html", context)
+
+
+def _status_message(resident, status, data):
+    params = {"name": resident.name, "kecamatan": resident.desa.kecamatan.name}
+    if status == S.RECORDED:
+        params["visit"] = visit_label(data["visit"])
+        return _("%(name)s is marked recorded, at the visit %(visit)s.") % params
+    if status == S.UNRECORDED:
+        return _("%(name)s is back to not yet recorded.") % params
+    params["status"] = S(status).label.lower()
+    return _("%(name)s is marked %(status)s; the backlog of %(kecamatan)s is one lower.") % params
+
+
+HISTORY_FIELDS = ["status", "recorded_visit", "name", "nik", "sex", "birth_date", "desa"]
+
+
+def resident_history(resident, user, limit=50):
+    """Who changed what and when, newest first, from django-simple-history's records.
+
+    A fixed number of queries: the records, then the visits and desa they name.
+    """
+    records = list(
+        resident.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    visit_ids = {r.recorded_visit_id for r in records if r.recorded_visit_id}
+    visits = {
+        v.pk: visit_label(v)
+        for v in Visit.objects.filter(pk__in=visit_ids).select_related(
+            "kecamatan", "desa", "device"
+        )
+    }
+    desa_codes = {r.desa_id for r in records}
+    desa = dict(Desa.objects.filter(code__in=desa_codes).values_list("code", "name"))
+    shows_nik = may_see_nik(user)
+    prefix = f"{_who(resident)}: "
+
+    def show(field, record):
+        value = getattr(record, Resident._meta.get_field(field).attname)
+        if value in (None, ""):
+            return None
+        if field == "status":
+            return S(value).label
+        if field == "recorded_visit":
+            return visits.get(value, value)
+        if field == "desa":
+            return desa.get(value, value)
+        if field == "nik":
+            return nik_for(value, user)
+        if field == "sex":
+            return Resident.Sex(value).label
+        if field == "birth_date":
+            return date_format(value, "SHORT_DATE_FORMAT") if shows_nik else "…"
+        return value
+
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        older = records[index + 1] if index + 1 < len(records) else None
+        if record.history_type == "+" or older is None:
+            changes = [
+                (Resident._meta.get_field("status").verbose_name, None, show("status", record))
+            ]
+            created = record.history_type == "+"
+        else:
+            changes = [
+                (
+                    Resident._meta.get_field(field).verbose_name,
+                    show(field, older),
+                    show(field, record),
+                )
+                for field in HISTORY_FIELDS
+                if show(field, older) != show(field, record)
+            ]
+            created = False
+        # The views name the resident in the note for the ledger; here that goes without saying.
+        reason = record.history_change_reason or ""
+        if reason == _who(resident):
+            reason = ""
+        elif reason.startswith(prefix):
+            reason = reason[len(prefix) :]
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "created": created,
+                "changes": changes,
+                "reason": niks_masked_for(reason, user),
+            }
+        )
+    return {"entries": entries, "more": len(records) > limit}
+
+
+# --- Many at once: NIKs pasted for one visit ---------------------------------------------------
+
+
+def _visits_for(user):
+    return Visit.objects.visible_to(user).select_related("campaign", "kecamatan", "desa", "device")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@can_change_residents
+def bulk_record(request, visit_id):
+    """Paste the NIKs of the people recorded at a visit; each one that cannot be marked is
+    listed back with the reason, the others are marked recorded."""
+    visit = get_object_or_404(_visits_for(request.user), pk=visit_id)
+    today = timezone.localdate()
+    blocked = None
+    if visit.date > today:
+        blocked = _("This visit has not happened yet: mark people recorded on the day.")
+    elif visit.campaign.status == Campaign.Status.CLOSED and not is_admin(request.user):
+        blocked = _("Campaign %(campaign)s is closed; its list can no longer change.") % {
+            "campaign": visit.campaign.name
+        }
+    session_key = f"residents-bulk-{visit.pk}"
+    form = BulkRecordForm(request.POST or None)
+    if request.method == "POST" and blocked is None and form.is_valid():
+        saved, problems = record_pasted(
+            visit=visit, tokens=form.cleaned_data["niks"], by=request.user
+        )
+        request.session[session_key] = {"saved": saved, "problems": problems}
+        if saved:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s resident marked recorded.",
+                    "%(count)s residents marked recorded.",
+                    len(saved),
+                )
+                % {"count": len(saved)},
+            )
+        return redirect(request.path)  # Post/Redirect/Get; the result waits in the session
+    result = request.session.pop(session_key, None) if request.method != "POST" else None
+    if result and result["problems"] and not form.is_bound:
+        # The NIKs still to fix, ready to correct and send again.
+        form = BulkRecordForm(initial={"niks": "\n".join(p["nik"] for p in result["problems"])})
+    context = {
+        "visit": visit,
+        "form": form,
+        "blocked": blocked,
+        "result": result,
+        "recorded_here": visit.recorded_residents.count(),
+    }
+    return render(request, "residents/bulk_record.html", context)
+
+
+def record_pasted(*, visit, tokens, by):
+    """Mark recorded at ``visit`` each resident whose NIK is in ``tokens`` (as pasted).
+
+    Returns (saved, problems), in the order pasted: the names and NIKs marked, and every
+    token that was not, with its code and reason. One transaction: a crash half-way saves
+    nothing; a refused NIK does not stop the others.
+    """
+    niks = {}
+    for token in tokens:
+        try:
+            niks[token] = clean_nik(token)
+        except NikError as error:
+            niks[token] = error
+    found = {
+        resident.nik: resident
+        for resident in Resident.objects.filter(
+            campaign_id=visit.campaign_id,
+            nik__in={nik for nik in niks.values() if isinstance(nik, str)},
+        ).select_related("desa")
+    }
+    limited_to = OperatorScope.kecamatan_codes_for(by)
+    saved, problems, seen = [], [], set()
+
+    def refuse(token, code, reason):
+        problems.append({"nik": token, "code": code, "reason": str(reason)})
+
+    with transaction.atomic():
+        for token in tokens:
+            nik = niks[token]
+            if isinstance(nik, NikError):
+                refuse(token, nik.code, nik.message)
+                continue
+            if nik in seen:
+                refuse(token, "pasted_twice", _("Pasted more than once."))
+                continue
+            seen.add(nik)
+            resident = found.get(nik)
+            if resident is None:
+                refuse(token, "unknown", _unknown_reason(nik))
+            elif limited_to is not None and resident.desa.kecamatan_id not in limited_to:
+                refuse(
+                    token,
+                    "outside_scope",
+                    _("%(name)s lives outside your kecamatan.") % {"name": resident.name},
+                )
+            else:
+                try:
+                    services.resident_set_status(
+                        resident=resident,
+                        status=S.RECORDED,
+                        by=by,
+                        visit=visit,
+                        note=_("Recorded from a pasted list of NIKs."),
+                    )
+                except ValidationError as error:
+                    refuse(token, error.code, " ".join(error.messages))
+                else:
+                    saved.append({"nik": nik, "name": resident.name})
+    return saved, problems
+
+
+def _unknown_reason(nik):
+    if nik.endswith("0"):
+        return _(
+            "No one with this NIK is in the campaign's list. If it was copied from Excel, its "
+            "last digit may have been rounded to 0: format the NIK column as Text and copy it "
+            "again."
+        )
+    return _("No one with this NIK is in the campaign's list.")
+
+
+# --- Invitation lists --------------------------------------------------------------------------
+
+
+def _invited(visit, user):
+    """The residents not yet recorded in the visit's desa, or its whole kecamatan."""
+    residents = (
+        Resident.objects.visible_to(user)
+        .unrecorded()
+        .filter(campaign_id=visit.campaign_id)
+        .select_related("desa")
+        .order_by("desa__name", "desa_id", "name", "nik")
+    )
+    if visit.desa_id:
+        return residents.filter(desa_id=visit.desa_id)
+    return residents.filter(desa__kecamatan_id=visit.kecamatan_id)
+
+
+@require_safe
+@can_view_residents
+def invitations(request, visit_id):
+    """A printable list, per desa, of the people to call in for a visit."""
+    visit = get_object_or_404(_visits_for(request.user), pk=visit_id)
+    residents = list(_invited(visit, request.user))
+    context = {"visit": visit, "residents": residents, "today": timezone.localdate()}
+    return render(request, "residents/invitations.html", context)
+
+
+def _text_cell(value):
+    """A cell Excel shows as typed: text starting with = + - @ would be read as a formula."""
+    value = str(value)
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def excel_text(digits):
+    """A number Excel must keep as text: ="5303051201900001". Excel reads the cell as a
+    formula giving that text, so all 16 digits stay and no apostrophe shows."""
+    return f'="{digits}"'
+
+
+@require_safe
+@can_change_residents
+def invitations_csv(request, visit_id):
+    """The invitation list for a spreadsheet, with full NIKs: operators and admins only, and
+    each download is logged. UTF-8 with a BOM and semicolons, as Indonesian Excel reads."""
+    visit = get_object_or_404(_visits_for(request.user), pk=visit_id)
+    residents = list(_invited(visit, request.user))
+    ExportLog.objects.create(
+        user=request.user,
+        campaign=visit.campaign,
+        what=(_("Invitation list (CSV) for the visit %(visit)s") % {"visit": visit_label(visit)})[
+            :200
+        ],
+        rows=len(residents),
+    )
+    place = slugify(visit.desa.name if visit.desa_id else visit.kecamatan.name)
+    filename = f"undangan-{visit.date.isoformat()}-{place or visit.pk}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # the BOM: Excel reads UTF-8 only with it
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [_("No."), _("Village"), _("Name"), _("Sex"), _("Birth date"), _("Age"), _("NIK")]
+    )
+    for number, resident in enumerate(residents, 1):
+        writer.writerow(
+            [
+                number,
+                _text_cell(resident.desa.name),
+                _text_cell(resident.name),
+                resident.sex,
+                resident.birth_date.isoformat(),  # Excel reads ISO dates in any locale
+                age_on(resident.birth_date, visit.date),
+                excel_text(resident.nik),
+            ]
+        )
+    return response

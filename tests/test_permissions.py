@@ -15,6 +15,7 @@ from tests.factories import (
     BacklogEntryFactory,
     CampaignFactory,
     KecamatanFactory,
+    ResidentFactory,
     UserFactory,
     VisitFactory,
 )
@@ -107,6 +108,73 @@ MATRIX = {
             "admin": (200, 302),
         },
     ),
+    "import_residents": (
+        ["ttu"],
+        {},
+        {
+            "anonymous": (LOGIN, LOGIN),
+            "operator": (200, 200),
+            "scoped_operator": (403, 403),  # the list covers the whole kabupaten
+            "koordinator": (403, 403),
+            "admin": (200, 200),
+        },
+    ),
+    # The resident is in the kecamatan outside the scoped operator's area, as is the visit.
+    "residents:home": (
+        [],
+        {},
+        {role: (302, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+    ),
+    "residents:list": (
+        ["ttu"],
+        {},
+        {role: (200, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+    ),
+    "residents:detail": (
+        ["RESIDENT"],
+        {"status": "deceased", "note": "Akta kematian"},
+        {
+            "anonymous": (LOGIN, LOGIN),
+            "operator": (200, 302),
+            "scoped_operator": (404, 404),
+            "koordinator": (200, 403),
+            "admin": (200, 302),
+        },
+    ),
+    "residents:bulk_record": (
+        ["VISIT"],
+        {"niks": "RESIDENT_NIK"},
+        {
+            "anonymous": (LOGIN, LOGIN),
+            "operator": (200, 302),
+            "scoped_operator": (404, 404),
+            "koordinator": (403, 403),
+            "admin": (200, 302),
+        },
+    ),
+    "residents:invitations": (
+        ["VISIT"],
+        {},
+        {
+            "anonymous": (LOGIN, LOGIN),
+            "operator": (200, 405),
+            "scoped_operator": (404, 405),
+            "koordinator": (200, 405),
+            "admin": (200, 405),
+        },
+    ),
+    # Full NIKs: operators and admins only.
+    "residents:invitations_csv": (
+        ["VISIT"],
+        {},
+        {
+            "anonymous": (LOGIN, LOGIN),
+            "operator": (200, 405),
+            "scoped_operator": (404, 405),
+            "koordinator": (403, 405),
+            "admin": (200, 405),
+        },
+    ),
     "admin:index": (
         [],
         {},
@@ -152,7 +220,21 @@ def world():
     for kecamatan in (inside, outside):
         BacklogEntryFactory(campaign=campaign, kecamatan=kecamatan)
     visit = VisitFactory(campaign=campaign, date=today, kecamatan=outside)
-    return {"visit": visit, "inside": inside}
+    resident = ResidentFactory(campaign=campaign, desa__kecamatan=outside)
+    return {"visit": visit, "inside": inside, "resident": resident}
+
+
+def url_args(args, world):
+    """A MATRIX row's arguments, with its placeholders for the world's objects."""
+    placeholders = {"VISIT": world["visit"].pk, "RESIDENT": world["resident"].pk}
+    return [placeholders.get(arg, arg) for arg in args]
+
+
+def post_data(data, world):
+    return {
+        key: world["resident"].nik if value == "RESIDENT_NIK" else value
+        for key, value in data.items()
+    }
 
 
 def user_for(role, world):
@@ -174,8 +256,8 @@ def test_status(client, world, name, role, method):
     user = user_for(role, world)
     if user:
         client.force_login(user)
-    url = reverse(name, args=[world["visit"].pk if a == "VISIT" else a for a in args])
-    response = getattr(client, method)(url, data if method == "post" else None)
+    url = reverse(name, args=url_args(args, world))
+    response = getattr(client, method)(url, post_data(data, world) if method == "post" else None)
 
     want = expected[role][0 if method == "get" else 1]
     if want == LOGIN:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from residents import services
 from residents.models import BacklogEntry, Resident
 from tests.factories import BacklogEntryFactory, CampaignFactory, ResidentFactory, VisitFactory
+from tests.utils import assert_ledger_agrees
 
 pytestmark = pytest.mark.django_db
 S = Resident.Status
@@ -35,14 +36,6 @@ def residents(campaign):
         campaign=campaign, kecamatan=desa.kecamatan, date=campaign.start_date, change=3
     )
     return list(Resident.objects.filter(campaign=campaign))
-
-
-def assert_ledger_agrees(campaign):
-    """Per kecamatan, the ledger's sum equals the residents still counted by the campaign."""
-    for kecamatan_id in {r.desa.kecamatan_id for r in campaign.residents.select_related("desa")}:
-        ledger = BacklogEntry.objects.filter(campaign=campaign, kecamatan_id=kecamatan_id).total()
-        listed = campaign.residents.in_backlog().filter(desa__kecamatan_id=kecamatan_id).count()
-        assert ledger == listed
 
 
 def test_marking_deceased_writes_a_minus_one_entry(operator_user, campaign, residents):
@@ -138,3 +131,11 @@ def test_a_nik_is_text_with_sixteen_digits_in_the_database(campaign):
             ResidentFactory(campaign=campaign, nik=bad)
     with pytest.raises(IntegrityError), transaction.atomic():
         ResidentFactory(campaign=campaign, nik="9171015708450001")  # unique in the campaign
+
+
+def test_a_ledger_note_never_carries_a_full_nik(operator_user, campaign, residents):
+    """Koordinators read ledger notes on the backlog page."""
+    services.resident_set_status(resident=residents[0], status=S.DUPLICATE, by=operator_user)
+    note = BacklogEntry.objects.get(kind="duplicate").note
+    assert residents[0].name in note
+    assert residents[0].nik not in note and residents[0].nik[-4:] in note
