@@ -8,7 +8,6 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,11 +29,18 @@ class UploadForm(forms.Form):
     )
 
 
-@permission_required("residents.add_resident", raise_exception=True)
+def may_import(user):
+    """Operators and admins, but not those limited to some kecamatan: a list covers the
+    whole kabupaten."""
+    return user.has_perm("residents.add_resident") and (
+        OperatorScope.kecamatan_codes_for(user) is None
+    )
+
+
 def import_residents(request, slug):
     campaign = get_object_or_404(Campaign.objects.select_related("kabupaten"), slug=slug)
-    if OperatorScope.kecamatan_codes_for(request.user) is not None:
-        raise PermissionDenied  # the list covers the whole kabupaten
+    if not may_import(request.user):
+        raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"campaign": campaign, "form": form}
     if request.method == "POST" and "token" in request.POST:

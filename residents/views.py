@@ -28,6 +28,7 @@ from residents.forms import (
     visit_label,
     whole_nik,
 )
+from residents.import_views import may_import
 from residents.models import ExportLog, Resident
 from residents.nik import NikError, clean_nik, mask_nik
 from residents.templatetags.residents import age_on, may_see_nik, nik_for, niks_masked_for
@@ -56,6 +57,7 @@ def backlog(request, slug):
         "total": sum(row["target"] for row in totals),
         "entries": selectors.recent_entries(campaign=campaign, user=request.user),
         "form": form if may_add else None,
+        "may_import": may_import(request.user),
     }
     return render(request, "residents/backlog.html", context)
 
@@ -125,6 +127,7 @@ class ResidentListView(FilterView):
             "campaign": self.campaign,
             "today": today,
             "upcoming": upcoming,
+            "may_import": may_import(self.request.user),
         }
 
 
