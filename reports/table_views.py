@@ -18,7 +18,7 @@ from reports.filters import KecamatanFilter
 from reports.plan import campaign_plan, campaign_schedule, kecamatan_rows
 from reports.progress import campaign_progress
 from reports.tables import KecamatanTable
-from reports.views import _campaign_and_day
+from reports.views import _campaign_and_day, progress_context
 
 can_view = permission_required("campaigns.view_campaign", raise_exception=True)
 
@@ -90,14 +90,8 @@ kecamatan_table = KecamatanTableView.as_view()
 @can_view
 def plan(request, slug):
     """Plan against actual: each visit, each set, and the forecast with one more set."""
-    campaign, form, as_of = _campaign_and_day(request, slug)
-    progress = campaign_progress(campaign=campaign, as_of=as_of)
-    context = {
-        "campaign": campaign,
-        "form": form,
-        "progress": progress,
-        "plan": campaign_plan(progress=progress),
-    }
+    context = progress_context(request, slug)
+    context["plan"] = campaign_plan(progress=context["progress"])
     return render(request, "reports/plan.html", context)
 
 
@@ -105,12 +99,6 @@ def plan(request, slug):
 @can_view
 def schedule(request, slug):
     """The seven days after as_of, by set and by day, and the kecamatan no visit reaches."""
-    campaign, form, as_of = _campaign_and_day(request, slug)
-    progress = campaign_progress(campaign=campaign, as_of=as_of)
-    context = {
-        "campaign": campaign,
-        "form": form,
-        "progress": progress,
-        "schedule": campaign_schedule(progress=progress),
-    }
+    context = progress_context(request, slug)
+    context["schedule"] = campaign_schedule(progress=context["progress"])
     return render(request, "reports/schedule.html", context)

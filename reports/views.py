@@ -114,16 +114,20 @@ def _campaign_and_day(request, slug):
     return campaign, form, form.day(today)
 
 
+def progress_context(request, slug):
+    """What every progress page starts from: the campaign, the as_of form and the numbers."""
+    campaign, form, as_of = _campaign_and_day(request, slug)
+    progress = campaign_progress(campaign=campaign, as_of=as_of)
+    return {"campaign": campaign, "form": form, "progress": progress}
+
+
 @require_safe
 @permission_required("campaigns.view_campaign", raise_exception=True)
 def dashboard(request, slug):
     """Will the campaign finish in time, and if not, what would it take?"""
-    campaign, form, as_of = _campaign_and_day(request, slug)
-    progress = campaign_progress(campaign=campaign, as_of=as_of)
-    context = {
-        "campaign": campaign,
-        "form": form,
-        "progress": progress,
+    context = progress_context(request, slug)
+    progress = context["progress"]
+    context |= {
         "sentence": status_sentence(progress),
         "charts": charts.dashboard_charts(progress),
     }
@@ -134,11 +138,9 @@ def dashboard(request, slug):
 @permission_required("campaigns.view_campaign", raise_exception=True)
 def briefing(request, slug):
     """One printable A4 page for the coordinators' daily meeting."""
-    campaign, form, as_of = _campaign_and_day(request, slug)
-    progress = campaign_progress(campaign=campaign, as_of=as_of)
-    context = {
-        "campaign": campaign,
-        "progress": progress,
+    context = progress_context(request, slug)
+    progress = context["progress"]
+    context |= {
         "sentence": status_sentence(progress),
         "cumulative_chart": charts.cumulative_chart(progress, width=640, height=230),
     }
