@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, Kecamatan, Visit
+from campaigns.models import Campaign, Kecamatan, OperatorScope, Visit
 from reports.services import is_admin
 from residents.models import BacklogEntry, Resident
+from residents.nik import NikError, clean_nik
 
 
 @transaction.atomic
@@ -130,3 +131,74 @@ def _check_transition(resident, status, visit, by):
                 code="future_visit",
                 params={"date": date_format(visit.date, "SHORT_DATE_FORMAT")},
             )
+
+
+def residents_record_pasted(*, visit: Visit, tokens: list[str], by) -> tuple[list, list]:
+    """Mark recorded at ``visit`` each resident whose NIK is in ``tokens`` (as pasted).
+
+    Returns (saved, problems), in the order pasted: the names and NIKs marked, and every
+    token that was not, with its code and reason. One transaction: a crash half-way saves
+    nothing; a refused NIK does not stop the others.
+    """
+    niks = {}
+    for token in tokens:
+        try:
+            niks[token] = clean_nik(token)
+        except NikError as error:
+            niks[token] = error
+    found = {
+        resident.nik: resident
+        for resident in Resident.objects.filter(
+            campaign_id=visit.campaign_id,
+            nik__in={nik for nik in niks.values() if isinstance(nik, str)},
+        ).select_related("desa")
+    }
+    limited_to = OperatorScope.kecamatan_codes_for(by)
+    saved, problems, seen = [], [], set()
+
+    def refuse(token, code, reason):
+        problems.append({"nik": token, "code": code, "reason": str(reason)})
+
+    with transaction.atomic():
+        for token in tokens:
+            nik = niks[token]
+            if isinstance(nik, NikError):
+                refuse(token, nik.code, nik.message)
+                continue
+            if nik in seen:
+                refuse(token, "pasted_twice", _("Pasted more than once."))
+                continue
+            seen.add(nik)
+            resident = found.get(nik)
+            if resident is None:
+                refuse(token, "unknown", _unknown_reason(nik))
+            elif limited_to is not None and resident.desa.kecamatan_id not in limited_to:
+                refuse(
+                    token,
+                    "outside_scope",
+                    _("%(name)s lives outside your kecamatan.") % {"name": resident.name},
+                )
+            else:
+                try:
+                    resident_set_status(
+                        resident=resident,
+                        status=Resident.Status.RECORDED,
+                        by=by,
+                        visit=visit,
+                        note=_("Recorded from a pasted list of NIKs."),
+                    )
+                except ValidationError as error:
+                    refuse(token, error.code, " ".join(error.messages))
+                else:
+                    saved.append({"nik": nik, "name": resident.name})
+    return saved, problems
+
+
+def _unknown_reason(nik):
+    if nik.endswith("0"):
+        return _(
+            "No one with this NIK is in the campaign's list. If it was copied from Excel, its "
+            "last digit may have been rounded to 0: format the NIK column as Text and copy it "
+            "again."
+        )
+    return _("No one with this NIK is in the campaign's list.")

@@ -3,7 +3,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Case, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 
-from campaigns.models import Campaign, Desa, OperatorScope, Visit
+from campaigns.models import Campaign, Desa, Visit
 from reports.services import is_admin
 from residents import selectors, services
 from residents.forms import (
@@ -30,7 +29,7 @@ from residents.forms import (
 )
 from residents.import_views import may_import
 from residents.models import ExportLog, Resident
-from residents.nik import NikError, clean_nik, mask_nik
+from residents.nik import mask_nik
 from residents.templatetags.residents import age_on, may_see_nik, nik_for, niks_masked_for
 
 
@@ -314,7 +313,7 @@ def bulk_record(request, visit_id):
     session_key = f"residents-bulk-{visit.pk}"
     form = BulkRecordForm(request.POST or None)
     if request.method == "POST" and blocked is None and form.is_valid():
-        saved, problems = record_pasted(
+        saved, problems = services.residents_record_pasted(
             visit=visit, tokens=form.cleaned_data["niks"], by=request.user
         )
         request.session[session_key] = {"saved": saved, "problems": problems}
@@ -341,77 +340,6 @@ def bulk_record(request, visit_id):
         "recorded_here": visit.recorded_residents.count(),
     }
     return render(request, "residents/bulk_record.html", context)
-
-
-def record_pasted(*, visit, tokens, by):
-    """Mark recorded at ``visit`` each resident whose NIK is in ``tokens`` (as pasted).
-
-    Returns (saved, problems), in the order pasted: the names and NIKs marked, and every
-    token that was not, with its code and reason. One transaction: a crash half-way saves
-    nothing; a refused NIK does not stop the others.
-    """
-    niks = {}
-    for token in tokens:
-        try:
-            niks[token] = clean_nik(token)
-        except NikError as error:
-            niks[token] = error
-    found = {
-        resident.nik: resident
-        for resident in Resident.objects.filter(
-            campaign_id=visit.campaign_id,
-            nik__in={nik for nik in niks.values() if isinstance(nik, str)},
-        ).select_related("desa")
-    }
-    limited_to = OperatorScope.kecamatan_codes_for(by)
-    saved, problems, seen = [], [], set()
-
-    def refuse(token, code, reason):
-        problems.append({"nik": token, "code": code, "reason": str(reason)})
-
-    with transaction.atomic():
-        for token in tokens:
-            nik = niks[token]
-            if isinstance(nik, NikError):
-                refuse(token, nik.code, nik.message)
-                continue
-            if nik in seen:
-                refuse(token, "pasted_twice", _("Pasted more than once."))
-                continue
-            seen.add(nik)
-            resident = found.get(nik)
-            if resident is None:
-                refuse(token, "unknown", _unknown_reason(nik))
-            elif limited_to is not None and resident.desa.kecamatan_id not in limited_to:
-                refuse(
-                    token,
-                    "outside_scope",
-                    _("%(name)s lives outside your kecamatan.") % {"name": resident.name},
-                )
-            else:
-                try:
-                    services.resident_set_status(
-                        resident=resident,
-                        status=S.RECORDED,
-                        by=by,
-                        visit=visit,
-                        note=_("Recorded from a pasted list of NIKs."),
-                    )
-                except ValidationError as error:
-                    refuse(token, error.code, " ".join(error.messages))
-                else:
-                    saved.append({"nik": nik, "name": resident.name})
-    return saved, problems
-
-
-def _unknown_reason(nik):
-    if nik.endswith("0"):
-        return _(
-            "No one with this NIK is in the campaign's list. If it was copied from Excel, its "
-            "last digit may have been rounded to 0: format the NIK column as Text and copy it "
-            "again."
-        )
-    return _("No one with this NIK is in the campaign's list.")
 
 
 # --- Invitation lists --------------------------------------------------------------------------
