@@ -342,10 +342,16 @@ class OperatorScope(models.Model):
 
     @staticmethod
     def kecamatan_codes_for(user):
-        """The kecamatan codes a user is limited to, or None when not limited."""
-        codes = list(
-            OperatorScope.kecamatan.through.objects.filter(
-                operatorscope__user_id=user.pk
-            ).values_list("kecamatan_id", flat=True)
-        )
-        return codes or None
+        """The kecamatan codes a user is limited to, or None when not limited.
+
+        Kept on the user object: a request asks several times (its pages, forms and
+        permissions), and the user object lives as long as the request.
+        """
+        if not hasattr(user, "_kecamatan_codes"):
+            codes = list(
+                OperatorScope.kecamatan.through.objects.filter(
+                    operatorscope__user_id=user.pk
+                ).values_list("kecamatan_id", flat=True)
+            )
+            user._kecamatan_codes = codes or None
+        return user._kecamatan_codes
