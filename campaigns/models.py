@@ -64,8 +64,8 @@ class CampaignQuerySet(models.QuerySet):
     def with_totals(self, as_of):
         """Annotate each campaign's target and recorded on a date, in the same query.
 
-        The same definitions as reports.progress (the ledger up to as_of; reports of
-        visits dated up to as_of), for lists of many campaigns at once.
+        The same definitions as reports.progress (the `up_to` QuerySet methods of the
+        ledger and the reports), for lists of many campaigns at once.
         """
         from reports.models import DailyReport
         from residents.models import BacklogEntry
@@ -74,10 +74,12 @@ class CampaignQuerySet(models.QuerySet):
             summed = queryset.values("campaign").annotate(total=Sum(column)).values("total")
             return Coalesce(Subquery(summed), 0)
 
-        targets = BacklogEntry.objects.filter(campaign=OuterRef("pk"), date__lte=as_of)
-        recorded = DailyReport.objects.filter(
-            visit__campaign=OuterRef("pk"), visit__date__lte=as_of
-        ).annotate(campaign=F("visit__campaign"))
+        targets = BacklogEntry.objects.filter(campaign=OuterRef("pk")).up_to(as_of)
+        recorded = (
+            DailyReport.objects.filter(visit__campaign=OuterRef("pk"))
+            .up_to(as_of)
+            .annotate(campaign=F("visit__campaign"))
+        )
         return self.annotate(
             target=total(targets.order_by(), "change"),
             recorded=total(recorded.order_by(), "recorded_count"),

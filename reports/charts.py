@@ -119,7 +119,8 @@ def daily_data(progress: Progress) -> Daily:
     """What each set recorded on each date up to as_of: one grouped query."""
     campaign, as_of = progress.campaign, progress.as_of
     rows = (
-        DailyReport.objects.filter(visit__campaign=campaign, visit__date__lte=as_of)
+        DailyReport.objects.filter(visit__campaign=campaign)
+        .up_to(as_of)
         .values("visit__date", "visit__device__code")
         .annotate(total=Sum("recorded_count"))
         .order_by()

@@ -10,6 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class DailyReportQuerySet(models.QuerySet):
+    def up_to(self, day):
+        """Reports of visits dated up to `day`: what counts as recorded on that day."""
+        return self.filter(visit__date__lte=day)
+
+
 class DailyReport(models.Model):
     """The counts of one visit. One per visit: sending again edits it, never counts twice."""
 
@@ -42,6 +48,7 @@ class DailyReport(models.Model):
 
     # Who changed a count, when, the old and new values, and why.
     history = HistoricalRecords()
+    objects = DailyReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-visit__date"]

@@ -263,7 +263,8 @@ def campaign_plan(*, progress: Progress) -> Plan:
     )
     reports = {
         row["visit__device"]: row
-        for row in DailyReport.objects.filter(visit__campaign=campaign, visit__date__lte=as_of)
+        for row in DailyReport.objects.filter(visit__campaign=campaign)
+        .up_to(as_of)
         .values("visit__device")
         .annotate(days=Count("pk"), recorded=Sum("recorded_count"))
         .order_by()

@@ -170,13 +170,15 @@ def campaign_progress(*, campaign: Campaign, as_of: datetime.date) -> Progress:
 def _kecamatan_progress(campaign, as_of):
     """Each kecamatan of the campaign's kabupaten: three grouped queries in all."""
     targets = dict(
-        BacklogEntry.objects.filter(campaign=campaign, date__lte=as_of)
+        BacklogEntry.objects.filter(campaign=campaign)
+        .up_to(as_of)
         .values_list("kecamatan")
         .annotate(total=Sum("change"))
         .order_by()
     )
     recorded = dict(
-        DailyReport.objects.filter(visit__campaign=campaign, visit__date__lte=as_of)
+        DailyReport.objects.filter(visit__campaign=campaign)
+        .up_to(as_of)
         .values_list("visit__kecamatan")
         .annotate(total=Sum("recorded_count"))
         .order_by()
@@ -218,7 +220,8 @@ def _kecamatan_progress(campaign, as_of):
 def _daily_totals(campaign, as_of):
     """(date, recorded, reported visits) for every date up to as_of with reports, newest first."""
     return list(
-        DailyReport.objects.filter(visit__campaign=campaign, visit__date__lte=as_of)
+        DailyReport.objects.filter(visit__campaign=campaign)
+        .up_to(as_of)
         .values_list("visit__date")
         .annotate(total=Sum("recorded_count"), visits=Count("pk"))
         .order_by("-visit__date")
@@ -244,9 +247,11 @@ def _missing_reports(campaign, as_of):
 
 
 def _last_report_at(campaign, as_of):
-    return DailyReport.objects.filter(visit__campaign=campaign, visit__date__lte=as_of).aggregate(
-        last=Max("updated_at")
-    )["last"]
+    return (
+        DailyReport.objects.filter(visit__campaign=campaign)
+        .up_to(as_of)
+        .aggregate(last=Max("updated_at"))["last"]
+    )
 
 
 def status_for(campaign, remaining, projected):

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 class BacklogEntryQuerySet(models.QuerySet):
     def up_to(self, day):
+        """Entries dated up to `day`: their sum is the target on that day."""
         return self.filter(date__lte=day)
 
     def total(self):
