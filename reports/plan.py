@@ -7,7 +7,6 @@ and progress.json's; what is added here comes from a fixed number of grouped que
 
 import bisect
 import datetime
-import math
 from dataclasses import dataclass
 
 from django.db import models
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, Visit
 from devices.models import Device, DeviceState
 from reports.models import DailyReport
-from reports.progress import PACE_DAYS, Progress, Status, status_for
+from reports.progress import Progress, Status, pace, projected_completion, status_for
 
 SCHEDULE_DAYS = 7
 
@@ -133,22 +132,13 @@ class Forecast:
 def forecast_with_extra_sets(progress: Progress, extra_sets: int = 1) -> Forecast:
     """What the forecast would be if the daily pace rose by `extra_sets` sets' daily rate.
 
-    Pure: it reads only the progress. It follows reports.progress's rules to the letter: the
-    pace is the mean of the last PACE_DAYS dates with reports, one set's rate is what those
-    dates recorded divided by their reported visits (both unrounded, as there), the projection
-    is as_of + ceil(remaining / pace) days, and the status is progress's own `status_for`.
-    With extra_sets=0 it gives back the progress's own projection.
+    Pure: it reads only the progress, and uses reports.progress's own `pace`,
+    `projected_completion` and `status_for`, so with extra_sets=0 it gives back the
+    progress's own projection.
     """
-    pace = progress.daily_totals[:PACE_DAYS]
-    total = sum(recorded for _, recorded, _ in pace)
-    visits = sum(n for _, _, n in pace)
-    daily = total / len(pace) + extra_sets * total / visits if visits else None
-    if progress.remaining == 0:
-        projected = progress.as_of
-    elif daily:
-        projected = progress.as_of + datetime.timedelta(days=math.ceil(progress.remaining / daily))
-    else:
-        projected = None  # no pace yet: more sets of nothing is still nothing
+    average, per_set = pace(progress.daily_totals)
+    daily = average + extra_sets * per_set if per_set else None
+    projected = projected_completion(progress.as_of, progress.remaining, daily)
     return Forecast(
         extra_sets=extra_sets,
         daily_rate=None if daily is None else round(daily, 2),

@@ -122,24 +122,14 @@ def campaign_progress(*, campaign: Campaign, as_of: datetime.date) -> Progress:
     remaining = max(target - recorded, 0)
 
     daily = _daily_totals(campaign, as_of)
-    pace_days = daily[:PACE_DAYS]
-    pace_total = sum(total for _, total, _ in pace_days)
-    pace_visits = sum(visits for _, _, visits in pace_days)
-    average = pace_total / len(pace_days) if pace_days else None
-    per_device = pace_total / pace_visits if pace_visits else None
-
+    average, per_device = pace(daily)
     days_to_target = _days_left(as_of, campaign.target_date)
     days_to_extension = (
         _days_left(as_of, campaign.extension_date) if campaign.extension_date else None
     )
     required = remaining / days_to_target if days_to_target else None
     required_extension = remaining / days_to_extension if days_to_extension else None
-    if remaining == 0:
-        projected = as_of
-    elif average:
-        projected = as_of + datetime.timedelta(days=math.ceil(remaining / average))
-    else:
-        projected = None  # no pace yet
+    projected = projected_completion(as_of, remaining, average)
     # Unrounded rates here: rounding first could tip the count of sets at the edge.
     devices_needed = (
         math.ceil(required / per_device) if required is not None and per_device else None
@@ -165,6 +155,24 @@ def campaign_progress(*, campaign: Campaign, as_of: datetime.date) -> Progress:
         last_report_at=_last_report_at(campaign, as_of),
         daily_totals=daily,
     )
+
+
+def pace(daily_totals) -> tuple[float | None, float | None]:
+    """(recorded a day, recorded a set a day), unrounded, over the last PACE_DAYS dates with
+    reports: the dates' mean, and what they recorded divided by their reported visits."""
+    days = daily_totals[:PACE_DAYS]
+    total = sum(recorded for _, recorded, _ in days)
+    visits = sum(n for _, _, n in days)
+    return (total / len(days) if days else None, total / visits if visits else None)
+
+
+def projected_completion(as_of, remaining, daily_rate) -> datetime.date | None:
+    """as_of + ceil(remaining / daily_rate) days; as_of when done; None with no pace."""
+    if remaining == 0:
+        return as_of
+    if daily_rate:
+        return as_of + datetime.timedelta(days=math.ceil(remaining / daily_rate))
+    return None
 
 
 def _kecamatan_progress(campaign, as_of):
