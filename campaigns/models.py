@@ -172,10 +172,7 @@ class Campaign(models.Model):
 class VisitQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Visits a user may see: all, or only their kecamatan when they are limited."""
-        kecamatan = OperatorScope.kecamatan_codes_for(user)
-        if kecamatan is None:
-            return self
-        return self.filter(kecamatan__in=kecamatan)
+        return OperatorScope.limit(self, user, "kecamatan")
 
 
 class Visit(models.Model):
@@ -341,6 +338,15 @@ class OperatorScope(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    @staticmethod
+    def limit(queryset, user, kecamatan_path):
+        """`queryset` as `user` may see it: rows whose `kecamatan_path` ("kecamatan",
+        "desa__kecamatan", "code"...) is one of their kecamatan, or all when not limited."""
+        codes = OperatorScope.kecamatan_codes_for(user)
+        if codes is None:
+            return queryset
+        return queryset.filter(**{f"{kecamatan_path}__in": codes})
 
     @staticmethod
     def kecamatan_codes_for(user):

@@ -48,10 +48,7 @@ class BacklogEntryForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
         kecamatan = campaign.kabupaten.kecamatan.order_by("name")
-        limited_to = OperatorScope.kecamatan_codes_for(user)
-        if limited_to is not None:
-            kecamatan = kecamatan.filter(code__in=limited_to)
-        self.fields["kecamatan"].queryset = kecamatan
+        self.fields["kecamatan"].queryset = OperatorScope.limit(kecamatan, user, "code")
 
 
 # --- Working on the list: search, a resident's status, NIKs pasted for a visit ---------------
@@ -154,14 +151,13 @@ def whole_nik(term: str) -> str:
 
 def desa_choices(campaign, user):
     """The campaign's desa the user may see, grouped by kecamatan, for a select."""
-    desa = (
+    desa = OperatorScope.limit(
         Desa.objects.filter(kecamatan__kabupaten_id=campaign.kabupaten_id)
         .select_related("kecamatan")
-        .order_by("kecamatan__name", "name")
+        .order_by("kecamatan__name", "name"),
+        user,
+        "kecamatan",
     )
-    limited_to = OperatorScope.kecamatan_codes_for(user)
-    if limited_to is not None:
-        desa = desa.filter(kecamatan__in=limited_to)
     groups = {}
     for one in desa:
         groups.setdefault(one.kecamatan.name, []).append((one.code, one.name))

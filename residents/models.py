@@ -195,10 +195,7 @@ class ResidentQuerySet(models.QuerySet):
     def visible_to(self, user):
         from campaigns.models import OperatorScope
 
-        kecamatan = OperatorScope.kecamatan_codes_for(user)
-        if kecamatan is None:
-            return self
-        return self.filter(desa__kecamatan__in=kecamatan)
+        return OperatorScope.limit(self, user, "desa__kecamatan")
 
     def search(self, term):
         """By name, by the whole NIK, or by its last digits (what people read off a card)."""

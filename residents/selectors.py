@@ -11,9 +11,7 @@ def backlog_by_kecamatan(*, campaign, user, as_of=None):
     entries = BacklogEntry.objects.filter(campaign=campaign)
     if as_of is not None:
         entries = entries.up_to(as_of)
-    limited_to = OperatorScope.kecamatan_codes_for(user)
-    if limited_to is not None:
-        entries = entries.filter(kecamatan__in=limited_to)
+    entries = OperatorScope.limit(entries, user, "kecamatan")
     return (
         entries.values("kecamatan__code", "kecamatan__name")
         .annotate(
@@ -30,7 +28,5 @@ def recent_entries(*, campaign, user, limit=50):
     entries = BacklogEntry.objects.filter(campaign=campaign).exclude(
         kind=BacklogEntry.Kind.BASELINE
     )
-    limited_to = OperatorScope.kecamatan_codes_for(user)
-    if limited_to is not None:
-        entries = entries.filter(kecamatan__in=limited_to)
+    entries = OperatorScope.limit(entries, user, "kecamatan")
     return entries.select_related("kecamatan", "created_by").order_by("-date", "-pk")[:limit]
