@@ -16,7 +16,12 @@ def backlog_by_kecamatan(*, campaign, user, as_of=None):
         entries.values("kecamatan__code", "kecamatan__name")
         .annotate(
             baseline=Sum("change", filter=Q(kind=BacklogEntry.Kind.BASELINE), default=0),
-            removed=Sum("change", filter=Q(kind__in=BacklogEntry.REMOVALS), default=0),
+            # A correction undoes a removal made by mistake: it nets out of this column.
+            removed=Sum(
+                "change",
+                filter=Q(kind__in=[*BacklogEntry.REMOVALS, BacklogEntry.Kind.CORRECTION]),
+                default=0,
+            ),
             added=Sum("change", filter=Q(kind=BacklogEntry.Kind.FIRST_TIME_VOTER), default=0),
             target=Sum("change"),
         )

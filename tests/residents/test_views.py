@@ -116,3 +116,15 @@ def test_a_closed_campaign_refuses_clean_up(client, operator_user, campaign, kec
     assert [e.code for e in response.context["form"].non_field_errors().as_data()] == [
         "campaign_closed"
     ]
+
+
+def test_an_undone_removal_nets_out_of_the_removed_column(
+    client, operator_user, campaign, kecamatan
+):
+    """Baseline + removed + added = target, also after a removal is undone (a correction)."""
+    BacklogEntryFactory(campaign=campaign, kecamatan=kecamatan, kind="deceased", change=-2)
+    BacklogEntryFactory(campaign=campaign, kecamatan=kecamatan, kind="correction", change=1)
+    client.force_login(operator_user)
+    row = client.get(url(campaign)).context["totals"][0]
+    assert (row["baseline"], row["removed"], row["added"], row["target"]) == (300, -1, 0, 299)
+    assert row["baseline"] + row["removed"] + row["added"] == row["target"]
