@@ -39,7 +39,7 @@ format: $(VENV)/.installed
 	$(PY) -m ruff format .
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l id --no-location --ignore=.venv --ignore=tests
+	$(PY) manage.py makemessages -l id --no-location --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -1,13 +1,15 @@
-"""Writes that touch many rows: loading the Kemendagri regions."""
+"""Who may change a campaign's data, and loading the Kemendagri regions."""
 
 import csv
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Desa, Kabupaten, Kecamatan, Provinsi
+from campaigns.models import Campaign, Desa, Kabupaten, Kecamatan, Provinsi
 
 WILAYAH_DIR = Path(settings.BASE_DIR) / "data" / "wilayah"
 # (file, model, name of the parent field), from the top of the hierarchy down.
@@ -18,6 +20,21 @@ LEVELS = [
     ("villages.csv", Desa, "kecamatan"),
 ]
 BATCH_SIZE = 2000
+
+
+def is_admin(user) -> bool:
+    """Admins (Dukcapil head office) may correct locked data, with a reason."""
+    return user.has_perm("campaigns.change_campaign")
+
+
+def campaign_check_open(*, campaign: Campaign, by) -> None:
+    """Refuse any change to a closed campaign's data, unless an admin makes it."""
+    if campaign.status == Campaign.Status.CLOSED and not is_admin(by):
+        raise ValidationError(
+            _("Campaign %(campaign)s is closed; only an admin can still correct it."),
+            code="campaign_closed",
+            params={"campaign": campaign.name},
+        )
 
 
 class UnknownProvince(ValueError):

@@ -5,7 +5,7 @@ from django_filters.views import FilterView
 
 from campaigns.filters import CampaignFilter
 from campaigns.models import Campaign
-from reports.services import is_admin
+from campaigns.services import is_admin
 
 
 def home(request):

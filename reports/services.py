@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Visit
+from campaigns.services import campaign_check_open
 from reports.models import DailyReport
 
 REPORT_FIELDS = ["recorded_count", "first_time_voters", "failed_count", "notes"]
@@ -18,11 +19,6 @@ REPORT_FIELDS = ["recorded_count", "first_time_voters", "failed_count", "notes"]
 CORRECTION_GRACE_DAYS = 2
 # A count above this many times the campaign's best day so far asks for confirmation.
 OUTLIER_FACTOR = 2
-
-
-def is_admin(user) -> bool:
-    """Admins (Dukcapil head office) may correct locked data, with a reason."""
-    return user.has_perm("campaigns.change_campaign")
 
 
 @transaction.atomic
@@ -66,13 +62,8 @@ def daily_report_save(
 
 
 def _check_may_change(*, visit, report, by, reason):
+    campaign_check_open(campaign=visit.campaign, by=by)
     if visit.campaign.status == Campaign.Status.CLOSED:
-        if not is_admin(by):
-            raise ValidationError(
-                _("Campaign %(campaign)s is closed; only an admin can correct its reports."),
-                code="campaign_closed",
-                params={"campaign": visit.campaign.name},
-            )
         if not reason:
             raise ValidationError(
                 {

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Kecamatan, OperatorScope, Visit
-from reports.services import is_admin
+from campaigns.services import campaign_check_open
 from residents.models import BacklogEntry, Resident
 from residents.nik import NikError, clean_nik
 
@@ -29,12 +29,7 @@ def backlog_entry_create(
 
     `count` is how many people; the sign follows the kind. The target changes from `date` on.
     """
-    if campaign.status == Campaign.Status.CLOSED and not is_admin(by):
-        raise ValidationError(
-            _("Campaign %(campaign)s is closed; its backlog can no longer change."),
-            code="campaign_closed",
-            params={"campaign": campaign.name},
-        )
+    campaign_check_open(campaign=campaign, by=by)
     sign = -1 if kind in BacklogEntry.REMOVALS else 1
     entry = BacklogEntry(
         campaign=campaign,
@@ -100,12 +95,7 @@ def resident_set_status(
 
 def _check_transition(resident, status, visit, by):
     campaign, old = resident.campaign, resident.status
-    if campaign.status == Campaign.Status.CLOSED and not is_admin(by):
-        raise ValidationError(
-            _("Campaign %(campaign)s is closed; its list can no longer change."),
-            code="campaign_closed",
-            params={"campaign": campaign.name},
-        )
+    campaign_check_open(campaign=campaign, by=by)
     if status == old:
         raise ValidationError(
             _("%(name)s is already %(status)s."),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 
 from campaigns.models import Campaign, Desa, Visit
-from reports.services import is_admin
+from campaigns.services import campaign_check_open
 from residents import selectors, services
 from residents.forms import (
     NIK_SEARCH_SESSION_KEY,
@@ -306,10 +306,11 @@ def bulk_record(request, visit_id):
     blocked = None
     if visit.date > today:
         blocked = _("This visit has not happened yet: mark people recorded on the day.")
-    elif visit.campaign.status == Campaign.Status.CLOSED and not is_admin(request.user):
-        blocked = _("Campaign %(campaign)s is closed; its list can no longer change.") % {
-            "campaign": visit.campaign.name
-        }
+    else:
+        try:
+            campaign_check_open(campaign=visit.campaign, by=request.user)
+        except ValidationError as error:
+            blocked = error.messages[0]
     session_key = f"residents-bulk-{visit.pk}"
     form = BulkRecordForm(request.POST or None)
     if request.method == "POST" and blocked is None and form.is_valid():
