@@ -176,7 +176,7 @@ class VisitInline(admin.TabularInline):
     extra = 1
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("device", "kecamatan", "desa")
+        return super().get_queryset(request).with_place()
 
 
 @admin.register(Campaign)

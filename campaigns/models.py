@@ -61,6 +61,11 @@ class Desa(Region):
 
 
 class CampaignQuerySet(models.QuerySet):
+    def sole_active(self):
+        """The active campaign when there is exactly one: where users land; else None."""
+        active = list(self.filter(status=Campaign.Status.ACTIVE)[:2])
+        return active[0] if len(active) == 1 else None
+
     def with_totals(self, as_of):
         """Annotate each campaign's target and recorded on a date, in the same query.
 
@@ -170,6 +175,10 @@ class Campaign(models.Model):
 
 
 class VisitQuerySet(models.QuerySet):
+    def with_place(self):
+        """With what a visit's name and pages show: its campaign, set, kecamatan and desa."""
+        return self.select_related("campaign", "device", "kecamatan", "desa")
+
     def visible_to(self, user):
         """Visits a user may see: all, or only their kecamatan when they are limited."""
         return OperatorScope.limit(self, user, "kecamatan")
@@ -227,7 +236,12 @@ class Visit(models.Model):
         indexes = [models.Index(fields=["campaign", "date"], name="visit_campaign_date_idx")]
 
     def __str__(self):
-        place = self.desa.name if self.desa_id else self.kecamatan.name
+        """ "23/01/2024 · TTU-01 · Oelolok (Insana), Balai Desa": date, set and place."""
+        place = self.kecamatan.name
+        if self.desa_id:
+            place = f"{self.desa.name} ({self.kecamatan.name})"
+        if self.site_name:
+            place = f"{place}, {self.site_name}"
         return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} · {self.device.code} · {place}"
 
     def clean(self):

@@ -13,9 +13,9 @@ def home(request):
     one active campaign, or on the list when there are several."""
     if request.user.has_perm("reports.add_dailyreport") and not is_admin(request.user):
         return redirect("visits:today")
-    active = list(Campaign.objects.filter(status=Campaign.Status.ACTIVE).values_list("slug")[:2])
-    if len(active) == 1:
-        return redirect("campaigns:dashboard", slug=active[0][0])
+    active = Campaign.objects.sole_active()
+    if active:
+        return redirect("campaigns:dashboard", slug=active.slug)
     return redirect("campaigns:list")
 
 

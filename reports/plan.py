@@ -248,7 +248,8 @@ def campaign_plan(*, progress: Progress) -> Plan:
     campaign, as_of = progress.campaign, progress.as_of
     visits = list(
         Visit.objects.filter(campaign=campaign, date__lte=as_of)
-        .select_related("device", "kecamatan", "desa", "report")
+        .with_place()
+        .select_related("report")
         .order_by("-date", "device__code")
     )
     reports = {
@@ -371,7 +372,7 @@ def campaign_schedule(*, progress: Progress, days: int = SCHEDULE_DAYS) -> Sched
     window = _days(first, last)
     visits = list(
         Visit.objects.filter(campaign=campaign, date__range=(first, last))
-        .select_related("device", "kecamatan", "desa")
+        .with_place()
         .order_by("date", "device__code")
     )
     devices = {d.pk: d for d in _campaign_devices(campaign, first)}

@@ -239,7 +239,7 @@ def _daily_totals(campaign, as_of):
 def _missing_reports(campaign, as_of):
     visits = (
         Visit.objects.filter(campaign=campaign, date__lt=as_of, report__isnull=True)
-        .select_related("device", "kecamatan", "desa")
+        .with_place()
         .order_by("date", "kecamatan__name", "device__code")
     )
     return [

@@ -18,9 +18,7 @@ from reports.selectors import report_changes
 
 def _visits_for(user):
     """The visits a user may see, with what their pages show."""
-    return Visit.objects.visible_to(user).select_related(
-        "campaign", "kecamatan", "desa", "device", "report"
-    )
+    return Visit.objects.visible_to(user).with_place().select_related("report")
 
 
 def _open_visits_for(user):

@@ -4,7 +4,6 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -72,16 +71,6 @@ def split_pasted_niks(text: str) -> list[str]:
         if token:
             tokens.append(token)
     return tokens
-
-
-def visit_label(visit) -> str:
-    """ "23/01/2024 · SP-01 · Oelolok (Insana)": date, set and place, for a select."""
-    place = visit.kecamatan.name
-    if visit.desa_id:
-        place = f"{visit.desa.name} ({visit.kecamatan.name})"
-    if visit.site_name:
-        place = f"{place}, {visit.site_name}"
-    return f"{date_format(visit.date, 'SHORT_DATE_FORMAT')} · {visit.device.code} · {place}"
 
 
 class ResidentSearchForm(forms.Form):
@@ -189,7 +178,7 @@ class ResidentStatusForm(ServiceErrorsMixin, forms.Form):
         self.resident = resident
         self.visits = {visit.pk: visit for visit in visits}
         self.fields["visit"].choices = [("", _("Choose the visit"))] + [
-            (visit.pk, visit_label(visit)) for visit in visits
+            (visit.pk, str(visit)) for visit in visits
         ]
         # Preselect the latest visit in the resident's own kecamatan, the likely one.
         if visits and visits[0].kecamatan_id == resident.desa.kecamatan_id:

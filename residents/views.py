@@ -24,7 +24,6 @@ from residents.forms import (
     BulkRecordForm,
     ResidentFilter,
     ResidentStatusForm,
-    visit_label,
     whole_nik,
 )
 from residents.import_views import may_import
@@ -72,14 +71,12 @@ S = Resident.Status
 @can_view_residents
 def resident_home(request):
     """The nav's "Residents": the list of the one active campaign, or a choice of campaigns."""
-    campaigns = list(
-        Campaign.objects.select_related("kabupaten").order_by(
-            Case(When(status=Campaign.Status.ACTIVE, then=0), default=1), "-start_date", "name"
-        )
+    active = Campaign.objects.sole_active()
+    if active:
+        return redirect("residents:list", slug=active.slug)
+    campaigns = Campaign.objects.select_related("kabupaten").order_by(
+        Case(When(status=Campaign.Status.ACTIVE, then=0), default=1), "-start_date", "name"
     )
-    active = [c for c in campaigns if c.status == Campaign.Status.ACTIVE]
-    if len(active) == 1:
-        return redirect("residents:list", slug=active[0].slug)
     return render(request, "residents/resident_home.html", {"campaigns": campaigns})
 
 
@@ -119,7 +116,7 @@ class ResidentListView(FilterView):
         upcoming = (
             Visit.objects.visible_to(self.request.user)
             .filter(campaign=self.campaign, date__gte=today)
-            .select_related("kecamatan", "desa", "device")
+            .with_place()
             .order_by("date", "kecamatan__name", "device__code")[:10]
         )
         return super().get_context_data(**kwargs) | {
@@ -136,7 +133,7 @@ def recorded_visit_choices(resident, user, limit=30):
     return list(
         Visit.objects.visible_to(user)
         .filter(campaign_id=resident.campaign_id, date__lte=timezone.localdate())
-        .select_related("kecamatan", "desa", "device")
+        .with_place()
         .annotate(elsewhere=Case(When(kecamatan_id=resident.desa.kecamatan_id, then=0), default=1))
         .order_by("elsewhere", "-date", "device__code")[:limit]
     )
@@ -201,7 +198,7 @@ def resident_detail(request, pk):
 def _status_message(resident, status, data):
     params = {"name": resident.name, "kecamatan": resident.desa.kecamatan.name}
     if status == S.RECORDED:
-        params["visit"] = visit_label(data["visit"])
+        params["visit"] = str(data["visit"])
         return _("%(name)s is marked recorded, at the visit %(visit)s.") % params
     if status == S.UNRECORDED:
         return _("%(name)s is back to not yet recorded.") % params
@@ -223,12 +220,7 @@ def resident_history(resident, user, limit=50):
         ]
     )
     visit_ids = {r.recorded_visit_id for r in records if r.recorded_visit_id}
-    visits = {
-        v.pk: visit_label(v)
-        for v in Visit.objects.filter(pk__in=visit_ids).select_related(
-            "kecamatan", "desa", "device"
-        )
-    }
+    visits = {v.pk: str(v) for v in Visit.objects.filter(pk__in=visit_ids).with_place()}
     desa_codes = {r.desa_id for r in records}
     desa = dict(Desa.objects.filter(code__in=desa_codes).values_list("code", "name"))
     shows_nik = may_see_nik(user)
@@ -292,16 +284,12 @@ def resident_history(resident, user, limit=50):
 # --- Many at once: NIKs pasted for one visit ---------------------------------------------------
 
 
-def _visits_for(user):
-    return Visit.objects.visible_to(user).select_related("campaign", "kecamatan", "desa", "device")
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @can_change_residents
 def bulk_record(request, visit_id):
     """Paste the NIKs of the people recorded at a visit; each one that cannot be marked is
     listed back with the reason, the others are marked recorded."""
-    visit = get_object_or_404(_visits_for(request.user), pk=visit_id)
+    visit = get_object_or_404(Visit.objects.visible_to(request.user).with_place(), pk=visit_id)
     today = timezone.localdate()
     blocked = None
     if visit.date > today:
@@ -364,7 +352,7 @@ def _invited(visit, user):
 @can_view_residents
 def invitations(request, visit_id):
     """A printable list, per desa, of the people to call in for a visit."""
-    visit = get_object_or_404(_visits_for(request.user), pk=visit_id)
+    visit = get_object_or_404(Visit.objects.visible_to(request.user).with_place(), pk=visit_id)
     residents = list(_invited(visit, request.user))
     context = {"visit": visit, "residents": residents, "today": timezone.localdate()}
     return render(request, "residents/invitations.html", context)
@@ -387,14 +375,12 @@ def excel_text(digits):
 def invitations_csv(request, visit_id):
     """The invitation list for a spreadsheet, with full NIKs: operators and admins only, and
     each download is logged. UTF-8 with a BOM and semicolons, as Indonesian Excel reads."""
-    visit = get_object_or_404(_visits_for(request.user), pk=visit_id)
+    visit = get_object_or_404(Visit.objects.visible_to(request.user).with_place(), pk=visit_id)
     residents = list(_invited(visit, request.user))
     ExportLog.objects.create(
         user=request.user,
         campaign=visit.campaign,
-        what=(_("Invitation list (CSV) for the visit %(visit)s") % {"visit": visit_label(visit)})[
-            :200
-        ],
+        what=(_("Invitation list (CSV) for the visit %(visit)s") % {"visit": visit})[:200],
         rows=len(residents),
     )
     place = slugify(visit.desa.name if visit.desa_id else visit.kecamatan.name)
