@@ -11,7 +11,7 @@ from campaigns.models import Desa, OperatorScope
 from reports.forms import ServiceErrorsMixin
 from residents.models import BacklogEntry, Resident
 from residents.nik import NikError, clean_nik, mask_nik
-from residents.templatetags.residents import mask_niks_in_text, may_see_nik
+from residents.templatetags.residents import may_see_nik
 
 NIK_LENGTH = 16
 MASKED_NIK = re.compile(r"([0-9]{2})[xX*]{10}([0-9]{4})")
@@ -200,7 +200,7 @@ class ResidentStatusForm(ServiceErrorsMixin, forms.Form):
                 )
         else:
             cleaned["visit"] = None
-        note = mask_niks_in_text(cleaned.get("note", "")).strip()
+        note = cleaned.get("note", "").strip()
         cleaned["note"] = note
         if status in self.NOTE_REQUIRED and not note and "note" not in self.errors:
             message = (

@@ -351,6 +351,15 @@ def mask_nik(nik: str) -> str:
     return f"{digits[:2]}{'x' * 10}{digits[-4:]}"
 
 
+# 16 digits, perhaps grouped by single spaces or dots as people type them ("5303 0512 ...").
+NIK_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ .]?\d){15}(?!\d)")
+
+
+def mask_niks_in_text(text) -> str:
+    """Free text (a note, a reason) with every NIK in it masked."""
+    return NIK_IN_TEXT.sub(lambda match: mask_nik(match.group()), str(text or ""))
+
+
 def age_on(birth_date: date, day: date) -> int:
     """Completed years on ``day``. Born 29 February: a year older on 1 March of a common year."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, Kecamatan, OperatorScope, Visit
 from campaigns.services import campaign_check_open
 from residents.models import BacklogEntry, Resident
-from residents.nik import NikError, clean_nik
+from residents.nik import NikError, clean_nik, mask_niks_in_text
 
 
 @transaction.atomic
@@ -67,6 +67,9 @@ def resident_set_status(
     resident = (
         Resident.objects.select_for_update().select_related("desa", "campaign").get(pk=resident.pk)
     )
+    # Koordinators read ledger notes and change reasons: a NIK typed in a note is masked,
+    # and the ledger names the resident by Resident.__str__, with the NIK masked too.
+    note = mask_niks_in_text(note).strip()
     old = resident.status
     _check_transition(resident, status, visit, by)
     today = timezone.localdate()
@@ -78,7 +81,7 @@ def resident_set_status(
             date=today,
             kind=REMOVAL_KINDS[status] if leaving else BacklogEntry.Kind.CORRECTION,
             change=-1 if leaving else 1,
-            note=note or str(resident),
+            note=f"{resident}: {note}" if note else str(resident),
             created_by=by,
         )
         backlog_entry.full_clean()

@@ -139,15 +139,6 @@ def recorded_visit_choices(resident, user, limit=30):
     )
 
 
-def _who(resident):
-    """The resident as the ledger names them: with the NIK masked, since everyone reads it."""
-    return f"{resident.name} ({mask_nik(resident.nik)})"
-
-
-def _ledger_note(resident, note):
-    return f"{_who(resident)}: {note}" if note else _who(resident)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @can_view_residents
 def resident_detail(request, pk):
@@ -177,7 +168,7 @@ def resident_detail(request, pk):
                     status=status,
                     by=request.user,
                     visit=form.cleaned_data["visit"],
-                    note=_ledger_note(resident, form.cleaned_data["note"]),
+                    note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
                 form.add_service_error(error)
@@ -224,7 +215,6 @@ def resident_history(resident, user, limit=50):
     desa_codes = {r.desa_id for r in records}
     desa = dict(Desa.objects.filter(code__in=desa_codes).values_list("code", "name"))
     shows_nik = may_see_nik(user)
-    prefix = f"{_who(resident)}: "
 
     def show(field, record):
         value = getattr(record, Resident._meta.get_field(field).attname)
@@ -263,12 +253,7 @@ def resident_history(resident, user, limit=50):
                 if show(field, older) != show(field, record)
             ]
             created = False
-        # The views name the resident in the note for the ledger; here that goes without saying.
         reason = record.history_change_reason or ""
-        if reason == _who(resident):
-            reason = ""
-        elif reason.startswith(prefix):
-            reason = reason[len(prefix) :]
         entries.append(
             {
                 "when": record.history_date,

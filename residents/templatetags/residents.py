@@ -6,16 +6,12 @@ may hold a NIK (a note, a change reason) goes through ``{{ note|niks_masked_for:
 """
 
 import datetime
-import re
 
 from django import template
 
-from residents.nik import mask_nik
+from residents.nik import mask_nik, mask_niks_in_text
 
 register = template.Library()
-
-# 16 digits, perhaps grouped by single spaces or dots as people type them ("5303 0512 ...").
-NIK_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ .]?\d){15}(?!\d)")
 
 
 def may_see_nik(user) -> bool:
@@ -29,11 +25,6 @@ def nik_for(nik, user):
     if not nik:
         return ""
     return nik if may_see_nik(user) else mask_nik(nik)
-
-
-def mask_niks_in_text(text) -> str:
-    """Free text with every NIK in it masked."""
-    return NIK_IN_TEXT.sub(lambda match: mask_nik(match.group()), str(text or ""))
 
 
 @register.filter
