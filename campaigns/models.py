@@ -2,12 +2,25 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# What one recording set can record in a day, at most. Each person takes a photo, ten
+# fingerprints, the irises and a signature, a few minutes' work: even one a minute for 24 hours
+# is 1,440. A count for one set on one day (a report, a visit's plan, the campaign's maximum per
+# set) above this is a typing error and is never stored.
+MAX_DAILY_COUNT = 2_000
+# Free text that people type (a report's notes, a ledger note): a paragraph, not a document.
+NOTE_MAX_LENGTH = 1_000
+# A campaign's deadlines and election lie within two years of its start: a drive before an
+# election takes weeks or months. A later date is a mistyped year (2204 for 2024), which
+# would stretch every chart and schedule over centuries.
+MAX_CAMPAIGN_DAYS = 731
 
 
 class Region(models.Model):
@@ -115,6 +128,7 @@ class Campaign(models.Model):
         _("maximum per set per day"),
         null=True,
         blank=True,
+        validators=[MaxValueValidator(MAX_DAILY_COUNT)],
         help_text=_(
             "A report above this asks the operator to confirm and is flagged for review. "
             "Empty: only the campaign's best day so far is used."
@@ -170,8 +184,39 @@ class Campaign(models.Model):
                 _("The extension date cannot be before the target date."),
                 code="extension_before_target",
             )
+        for name in ("target_date", "extension_date", "election_date"):
+            day = getattr(self, name)
+            if self.start_date and day and (day - self.start_date).days > MAX_CAMPAIGN_DAYS:
+                errors.setdefault(
+                    name,
+                    ValidationError(
+                        _(
+                            "This date is more than two years after the start date, %(start)s: "
+                            "check the year."
+                        ),
+                        code="too_far_from_start",
+                        params={"start": date_format(self.start_date, "SHORT_DATE_FORMAT")},
+                    ),
+                )
         if errors:
             raise ValidationError(errors)
+
+
+class Versioned(models.Model):
+    """A number that grows with every save. A form carries the version it was opened with,
+    and a save over a newer one is refused (campaigns.forms.VersionCheckMixin,
+    reports.services.daily_report_save): no colleague's edit is lost in silence."""
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
 
 class VisitQuerySet(models.QuerySet):
@@ -184,7 +229,7 @@ class VisitQuerySet(models.QuerySet):
         return OperatorScope.limit(self, user, "kecamatan")
 
 
-class Visit(models.Model):
+class Visit(Versioned):
     """One recording set at one place on one date."""
 
     campaign = models.ForeignKey(
@@ -209,7 +254,10 @@ class Visit(models.Model):
         _("site"), max_length=200, blank=True, help_text=_("For example: Balai Desa Oelolok.")
     )
     planned_count = models.PositiveIntegerField(
-        _("planned"), default=0, help_text=_("How many residents this visit plans to record.")
+        _("planned"),
+        default=0,
+        validators=[MaxValueValidator(MAX_DAILY_COUNT)],
+        help_text=_("How many residents this visit plans to record."),
     )
     operators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

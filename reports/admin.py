@@ -6,12 +6,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.admin import ChangeReasonAdmin, ChangeReasonForm
+from campaigns.forms import ADMIN_COUNT_FIELDS, VersionCheckMixin
 from campaigns.models import Campaign
 from reports import services
 from reports.models import DailyReport
 
 
-class DailyReportForm(ChangeReasonForm):
+class DailyReportForm(VersionCheckMixin, ChangeReasonForm):
     reason_for = ("recorded_count", "first_time_voters", "failed_count")
     reason_message = _("Give a reason for correcting the counts.")
 
@@ -33,6 +34,7 @@ class DailyReportForm(ChangeReasonForm):
 @admin.register(DailyReport)
 class DailyReportAdmin(ChangeReasonAdmin):
     form = DailyReportForm
+    formfield_overrides = ADMIN_COUNT_FIELDS
     list_display = [
         "visit",
         "campaign",

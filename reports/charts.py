@@ -25,9 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from reports.models import DailyReport
-from reports.progress import KecamatanProgress, Progress
+from reports.progress import KecamatanProgress, Progress, add_days
 
-DAY = datetime.timedelta(days=1)
 # The projection is drawn up to two weeks past the election: far enough to show by how much
 # it misses, short enough that a campaign with little pace keeps a readable axis.
 PROJECTION_DAYS_AFTER_ELECTION = 14
@@ -64,17 +63,16 @@ def cumulative_data(progress: Progress) -> Cumulative:
     """Recorded so far against the target, where the current pace leads, and the deadlines."""
     p, campaign = progress, progress.campaign
     start, as_of = campaign.start_date, p.as_of
-    cap = campaign.election_date + datetime.timedelta(days=PROJECTION_DAYS_AFTER_ELECTION)
+    cap = add_days(campaign.election_date, PROJECTION_DAYS_AFTER_ELECTION)
     end = max(campaign.last_day, campaign.election_date, min(as_of, cap))
     if p.projected_completion_date:
         end = max(end, min(p.projected_completion_date, cap))
 
     per_day = {day: total for day, total, _ in p.daily_totals}
-    recorded, running, day = [], 0, start
-    while day <= min(as_of, end):
+    recorded, running = [], 0
+    for day in _dates(start, min(as_of, end)):
         running += per_day.get(day, 0)
         recorded.append((day, running))
-        day += DAY
 
     projection, needed = [], []
     if p.remaining and as_of < end:
@@ -126,11 +124,7 @@ def daily_data(progress: Progress) -> Daily:
         .order_by()
     )
     counts = {(row["visit__date"], row["visit__device__code"]): row["total"] for row in rows}
-    days = set()
-    day = campaign.start_date
-    while day <= min(as_of, campaign.last_day):
-        days.add(day)
-        day += DAY
+    days = set(_dates(campaign.start_date, min(as_of, campaign.last_day)))
     days.update(day for day, _ in counts)
     return Daily(
         dates=sorted(days),
@@ -177,10 +171,8 @@ def cumulative_chart(progress: Progress, *, width=WIDTH, height=250) -> SafeStri
         return box.bottom - min(value, ticks[-1]) / ticks[-1] * box.height
 
     parts += _y_axis(box, ticks, y)
-    day = data.start
-    while day <= data.end:
+    for day in _dates(data.start, data.end, step=7):
         parts.append(_text(x(day), box.bottom + 14, _day_month(day), anchor="middle"))
-        day += 7 * DAY
     for day, label, colour, dashes in data.deadlines:
         if data.start <= day <= data.end:
             parts.append(_line(x(day), box.top, x(day), box.bottom, colour, 1, dashes))
@@ -483,6 +475,13 @@ def _ticks(highest):
     )
     step = int(step)
     return list(range(0, math.ceil(highest / step) * step + 1, step))
+
+
+def _dates(first, last, step=1):
+    """Every `step`th date from first to last, by ordinal: no overflow at the calendar's end."""
+    return [
+        datetime.date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1, step)
+    ]
 
 
 def _number(value):

@@ -1,17 +1,26 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.forms import CountField
+from campaigns.models import MAX_DAILY_COUNT, NOTE_MAX_LENGTH
 from reports.models import DailyReport
+from reports.progress import add_days
+
+# How far before a campaign's start and after its last day a progress page may look: a year,
+# for last year's campaign or next year's plan, and dates the arithmetic is sure to handle.
+AS_OF_MARGIN_DAYS = 366
 
 
 def count_field(model_field_name, **kwargs):
-    """A whole-number field labelled from the model, with the phone's number keypad."""
+    """A count of one visit, labelled from the model, with the phone's number keypad."""
     field = DailyReport._meta.get_field(model_field_name)
-    return forms.IntegerField(
+    return CountField(
         label=field.verbose_name.capitalize(),
         help_text=field.help_text,
         min_value=0,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+        max_value=MAX_DAILY_COUNT,
         **kwargs,
     )
 
@@ -40,7 +49,10 @@ class DailyReportForm(ServiceErrorsMixin, forms.Form):
     first_time_voters = count_field("first_time_voters", initial=0)
     failed_count = count_field("failed_count", initial=0)
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     reason = forms.CharField(
         label=_("Reason for the correction"),
@@ -49,6 +61,8 @@ class DailyReportForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Needed more than two days after the visit."),
     )
     confirm = forms.BooleanField(label=_("Yes, this number is right"), required=False)
+    # The report's version when the form was opened (0: no report yet); see daily_report_save.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def needs_confirmation(self):
         return any(
@@ -57,14 +71,39 @@ class DailyReportForm(ServiceErrorsMixin, forms.Form):
 
 
 class AsOfForm(forms.Form):
-    """The reference day of a progress page (?as_of=YYYY-MM-DD); today when not given."""
+    """The reference day of a progress page (?as_of=YYYY-MM-DD); today when not given, or
+    when the date typed is refused (the page shows why).
+
+    Within a year either side of the campaign (AS_OF_MARGIN_DAYS).
+    """
 
     as_of = forms.DateField(
         label=_("As of"),
         required=False,
         input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("Enter the date as YYYY-MM-DD, for example 2024-01-23.")},
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first_day = add_days(campaign.start_date, -AS_OF_MARGIN_DAYS)
+        self.last_day = add_days(campaign.last_day, AS_OF_MARGIN_DAYS)
+        widget = self.fields["as_of"].widget
+        widget.attrs |= {"min": self.first_day.isoformat(), "max": self.last_day.isoformat()}
+
+    def clean_as_of(self):
+        day = self.cleaned_data["as_of"]
+        if day and not self.first_day <= day <= self.last_day:
+            raise ValidationError(
+                _("Choose a day from %(first)s to %(last)s: up to a year around the campaign."),
+                code="outside_campaign",
+                params={
+                    "first": date_format(self.first_day, "SHORT_DATE_FORMAT"),
+                    "last": date_format(self.last_day, "SHORT_DATE_FORMAT"),
+                },
+            )
+        return day
 
     def day(self, today):
         if self.is_valid() and self.cleaned_data["as_of"]:

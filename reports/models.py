@@ -2,12 +2,15 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from campaigns.models import MAX_DAILY_COUNT, NOTE_MAX_LENGTH, Versioned
 
 
 class DailyReportQuerySet(models.QuerySet):
@@ -16,22 +19,37 @@ class DailyReportQuerySet(models.QuerySet):
         return self.filter(visit__date__lte=day)
 
 
-class DailyReport(models.Model):
+class DailyReport(Versioned):
     """The counts of one visit. One per visit: sending again edits it, never counts twice."""
 
     visit = models.OneToOneField(
         "campaigns.Visit", models.PROTECT, related_name="report", verbose_name=_("visit")
     )
+    # One set on one day: never above MAX_DAILY_COUNT. Well below it, a count far above what
+    # a set records in a day asks to confirm and is flagged (reports.services.outlier_reason).
     recorded_count = models.PositiveIntegerField(
-        _("recorded"), help_text=_("Residents whose e-KTP data was recorded.")
+        _("recorded"),
+        validators=[MaxValueValidator(MAX_DAILY_COUNT)],
+        help_text=_("Residents whose e-KTP data was recorded."),
     )
-    first_time_voters = models.PositiveIntegerField(_("of whom first-time voters"), default=0)
+    first_time_voters = models.PositiveIntegerField(
+        _("of whom first-time voters"),
+        default=0,
+        validators=[MaxValueValidator(MAX_DAILY_COUNT)],
+    )
     failed_count = models.PositiveIntegerField(
         _("failed attempts"),
         default=0,
+        validators=[MaxValueValidator(MAX_DAILY_COUNT)],
         help_text=_("For example: fingerprints that could not be read."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    # A TextField's max_length only sizes its form field: the validator holds it in full_clean.
+    notes = models.TextField(
+        _("notes"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH)],
+    )
     # Set when a count is far above what a set can record in a day (see services).
     needs_review = models.BooleanField(_("needs review"), default=False)
     review_reason = models.CharField(_("why it needs review"), max_length=300, blank=True)

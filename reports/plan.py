@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, Visit
 from devices.models import Device, DeviceState
 from reports.models import DailyReport
-from reports.progress import Progress, Status, pace, projected_completion, status_for
+from reports.progress import (
+    Progress,
+    Status,
+    add_days,
+    pace,
+    projected_completion,
+    status_for,
+)
 
 SCHEDULE_DAYS = 7
 
@@ -365,10 +372,7 @@ def campaign_schedule(*, progress: Progress, days: int = SCHEDULE_DAYS) -> Sched
     work, listed on the plan page. Three queries besides the progress.
     """
     campaign = progress.campaign
-    first, last = (
-        progress.as_of + datetime.timedelta(days=1),
-        progress.as_of + datetime.timedelta(days=days),
-    )
+    first, last = add_days(progress.as_of, 1), add_days(progress.as_of, days)
     window = _days(first, last)
     visits = list(
         Visit.objects.filter(campaign=campaign, date__range=(first, last))

@@ -16,6 +16,9 @@ from reports.models import DailyReport
 from residents.models import BacklogEntry
 
 PACE_DAYS = 5  # the average is over the last five dates with reports
+# A projection further away than ten years is no date anyone plans by (and a slow enough pace
+# would run past the calendar's end, 31/12/9999): it is given as "none" instead.
+PROJECTION_HORIZON_DAYS = 3_653
 
 
 class Status:
@@ -167,12 +170,23 @@ def pace(daily_totals) -> tuple[float | None, float | None]:
 
 
 def projected_completion(as_of, remaining, daily_rate) -> datetime.date | None:
-    """as_of + ceil(remaining / daily_rate) days; as_of when done; None with no pace."""
-    if remaining == 0:
+    """as_of + ceil(remaining / daily_rate) days; as_of when done; None with no pace, or
+    when that is more than PROJECTION_HORIZON_DAYS away or past the calendar's end."""
+    if remaining <= 0:
         return as_of
-    if daily_rate:
-        return as_of + datetime.timedelta(days=math.ceil(remaining / daily_rate))
-    return None
+    # Compared before dividing: a tiny rate would give a number of days no date can hold.
+    if not daily_rate or daily_rate <= 0 or remaining > daily_rate * PROJECTION_HORIZON_DAYS:
+        return None
+    end = add_days(as_of, math.ceil(remaining / daily_rate))
+    return None if end in (datetime.date.min, datetime.date.max) else end
+
+
+def add_days(day: datetime.date, days: int) -> datetime.date:
+    """day + days, held at the calendar's ends (1/1/1 and 31/12/9999) rather than raising."""
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.max if days > 0 else datetime.date.min
 
 
 def _kecamatan_progress(campaign, as_of):
@@ -307,10 +321,15 @@ def status_sentence(progress: Progress) -> str:
         sentence = gettext(
             "The target date %(target_date)s has passed with %(remaining)s still unrecorded."
         )
-    elif p.projected_completion_date is None:
+    elif p.projected_completion_date is None and p.average_daily_recorded is None:
         sentence = gettext(
             "No reports yet, so there is no pace to forecast from. "
             "Finishing %(remaining)s by %(target_date)s takes %(required)s a day."
+        )
+    elif p.projected_completion_date is None:  # beyond PROJECTION_HORIZON_DAYS
+        sentence = gettext(
+            "At the current pace of %(average)s a day, recording would not be done within "
+            "ten years."
         )
     elif p.status == Status.ON_TRACK:
         sentence = gettext(

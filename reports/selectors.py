@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from reports.models import DailyReport
+from residents.privacy import niks_masked_for
 
 
 @dataclass
@@ -14,30 +15,39 @@ class Change:
     created: bool
 
 
-def report_changes(report: DailyReport) -> list[Change]:
-    """Every save of the report, newest first, with what changed from the one before."""
+def report_changes(report: DailyReport, user) -> list[Change]:
+    """Every save of the report, newest first, with what changed from the one before.
+
+    Notes and reasons are free text: a NIK typed in them is masked for those who see NIKs
+    masked.
+    """
     records = list(report.history.select_related("history_user").order_by("history_date"))
     changes, previous = [], None
     for record in records:
         if previous is None:
-            fields = [(f.verbose_name, None, getattr(record, f.name)) for f in _tracked()]
+            fields = [(f.name, None, getattr(record, f.name)) for f in _tracked()]
         else:
             delta = record.diff_against(previous, included_fields=[f.name for f in _tracked()])
-            fields = [
-                (DailyReport._meta.get_field(c.field).verbose_name, c.old, c.new)
-                for c in delta.changes
-            ]
+            fields = [(c.field, c.old, c.new) for c in delta.changes]
         changes.append(
             Change(
                 when=record.history_date,
                 who=record.history_user,
-                reason=record.history_change_reason or "",
-                fields=fields,
+                reason=niks_masked_for(record.history_change_reason, user),
+                fields=[_shown(name, old, new, user) for name, old, new in fields],
                 created=previous is None,
             )
         )
         previous = record
     return changes[::-1]
+
+
+def _shown(name, old, new, user):
+    label = DailyReport._meta.get_field(name).verbose_name
+    if name == "notes":
+        old = niks_masked_for(old, user) if old is not None else None
+        new = niks_masked_for(new, user)
+    return label, old, new
 
 
 def _tracked():

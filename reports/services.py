@@ -19,13 +19,27 @@ REPORT_FIELDS = ["recorded_count", "first_time_voters", "failed_count", "notes"]
 CORRECTION_GRACE_DAYS = 2
 # A count above this many times the campaign's best day so far asks for confirmation.
 OUTLIER_FACTOR = 2
+# Without a maximum per set for the campaign, a count above this asks for confirmation: one
+# person every minute and a half for twelve hours, several times the 75 a day of the TTU sets.
+# (models.MAX_DAILY_COUNT is the hard limit; between the two, the operator confirms.)
+PLAUSIBLE_DAILY_PER_SET = 500
 
 
 @transaction.atomic
 def daily_report_save(
-    *, visit: Visit, data: dict, by, reason: str = "", confirmed: bool = False
+    *,
+    visit: Visit,
+    data: dict,
+    by,
+    reason: str = "",
+    confirmed: bool = False,
+    version: int | None = None,
 ) -> DailyReport:
     """Create the visit's report or edit it. Sending the same again changes nothing.
+
+    `version` is the report's version when the form was opened (0 when there was none).
+    When someone saved the report since, nothing is saved: StaleReport carries their report,
+    and the form shows both. Without a version (a script), the last save wins.
 
     Raises ValidationError with a code: campaign_closed, reason_required,
     needs_confirmation (a count far above what a set records in a day; send again
@@ -38,6 +52,8 @@ def daily_report_save(
     _check_may_change(visit=visit, report=report, by=by, reason=reason)
     if report and all(getattr(report, field) == data[field] for field in REPORT_FIELDS):
         return report
+    if report and version is not None and version != report.version:
+        raise StaleReport(report)
     report = report or DailyReport(visit=visit, created_by=by)
     for field in REPORT_FIELDS:
         setattr(report, field, data[field])
@@ -59,6 +75,22 @@ def daily_report_save(
     report._history_user = by
     report.save()
     return report
+
+
+class StaleReport(ValidationError):
+    """The report was saved by someone else after the form was opened."""
+
+    def __init__(self, report):
+        super().__init__(
+            _(
+                "%(who)s saved this report after you opened it. Their values and yours are "
+                "shown below: send again to replace theirs with yours, or open the report "
+                "again to keep theirs."
+            ),
+            code="stale",
+            params={"who": report.history.first().history_user or _("Someone")},
+        )
+        self.report = report
 
 
 def _check_may_change(*, visit, report, by, reason):
@@ -95,14 +127,22 @@ def _check_may_change(*, visit, report, by, reason):
 def outlier_reason(*, visit: Visit, recorded_count: int) -> str:
     """Why a count is far above what one set records in a day, or "" when it is not.
 
-    Like DHIS2's min-max checks: above the campaign's maximum per set, or more than
-    twice the best day any set of the campaign has reported so far.
+    Like DHIS2's min-max checks: above the campaign's maximum per set (without one, above
+    PLAUSIBLE_DAILY_PER_SET), or more than twice the best day any set of the campaign has
+    reported so far.
     """
     limit = visit.campaign.max_daily_per_set
     if limit is not None and recorded_count > limit:
         return gettext("%(count)s is above the campaign's maximum of %(limit)s per set a day.") % {
             "count": recorded_count,
             "limit": limit,
+        }
+    if limit is None and recorded_count > PLAUSIBLE_DAILY_PER_SET:
+        return gettext(
+            "%(count)s is above %(limit)s, more than a set plausibly records in a day."
+        ) % {
+            "count": recorded_count,
+            "limit": PLAUSIBLE_DAILY_PER_SET,
         }
     best = (
         DailyReport.objects.filter(visit__campaign_id=visit.campaign_id)

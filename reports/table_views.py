@@ -38,8 +38,7 @@ class KecamatanTableView(ExportMixin, SingleTableMixin, TemplateView):
         if exporting and self.form.is_bound and not self.form.is_valid():
             # A file named after a day it does not hold would mislead: refuse it.
             return HttpResponseBadRequest(
-                _("Enter the date as YYYY-MM-DD, for example 2024-01-23."),
-                content_type="text/plain; charset=utf-8",
+                " ".join(self.form.errors["as_of"]), content_type="text/plain; charset=utf-8"
             )
         self.progress = campaign_progress(campaign=self.campaign, as_of=self.as_of)
         self.filter = KecamatanFilter(request.GET, rows=kecamatan_rows(self.progress))

@@ -48,6 +48,7 @@ def visit_report(request, visit_id):
     if request.method == "POST" and not may_report:
         raise PermissionDenied
     form = DailyReportForm(request.POST or None, initial=_initial(report))
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.daily_report_save(
@@ -56,7 +57,11 @@ def visit_report(request, visit_id):
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 confirmed=form.cleaned_data["confirm"],
+                version=form.cleaned_data["version"],
             )
+        except services.StaleReport as stale:
+            form.add_error(None, stale)
+            conflict = _conflict(form, stale.report)
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -70,16 +75,35 @@ def visit_report(request, visit_id):
         "visit": visit,
         "report": report,
         "form": form if may_report else None,
-        "changes": report_changes(report) if report else [],
+        "changes": report_changes(report, request.user) if report else [],
         "is_future": visit.date > timezone.localdate(),
+        "conflict": conflict,
     }
     return render(request, "reports/visit_report.html", context)
 
 
 def _initial(report):
     if report is None:
-        return {}
-    return {field: getattr(report, field) for field in services.REPORT_FIELDS}
+        return {"version": 0}
+    return {field: getattr(report, field) for field in services.REPORT_FIELDS} | {
+        "version": report.version
+    }
+
+
+def _shown(value):
+    return "—" if value in (None, "") else value
+
+
+def _conflict(form, saved):
+    """Saved and sent values side by side, where they differ; the form now carries the saved
+    version, so that sending it again is a knowing choice to replace the saved values."""
+    form.data = form.data.copy()
+    form.data["version"] = saved.version
+    return [
+        (form.fields[field].label, _shown(getattr(saved, field)), _shown(form.cleaned_data[field]))
+        for field in services.REPORT_FIELDS
+        if getattr(saved, field) != form.cleaned_data[field]
+    ]
 
 
 @require_safe
@@ -108,7 +132,7 @@ def late_reports(request):
 def _campaign_and_day(request, slug):
     campaign = get_object_or_404(Campaign.objects.select_related("kabupaten__provinsi"), slug=slug)
     today = timezone.localdate()
-    form = AsOfForm(request.GET or None, initial={"as_of": today})
+    form = AsOfForm(request.GET or None, initial={"as_of": today}, campaign=campaign)
     return campaign, form, form.day(today)
 
 

@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from campaigns.admin import ChangeReasonAdmin, ChangeReasonForm
-from residents.models import BacklogEntry, ExportLog, Resident
+from campaigns.admin import ChangeReasonAdmin, ChangeReasonForm, HistoryAdmin
+from campaigns.forms import ADMIN_COUNT_FIELDS
+from residents import services
+from residents.models import BacklogEntry, ExportLog, NikLookup, Resident
 
 
 class BacklogEntryForm(ChangeReasonForm):
@@ -16,8 +17,19 @@ class BacklogEntryForm(ChangeReasonForm):
 @admin.register(BacklogEntry)
 class BacklogEntryAdmin(ChangeReasonAdmin):
     form = BacklogEntryForm
-    list_display = ["date", "kecamatan", "kind", "change", "campaign", "created_by", "created_at"]
+    formfield_overrides = ADMIN_COUNT_FIELDS
+    list_display = [
+        "date",
+        "kecamatan",
+        "kind",
+        "change",
+        "needs_review",
+        "campaign",
+        "created_by",
+        "created_at",
+    ]
     list_filter = [
+        "needs_review",
         "kind",
         "campaign",
         ("kecamatan", admin.RelatedOnlyFieldListFilter),
@@ -32,11 +44,16 @@ class BacklogEntryAdmin(ChangeReasonAdmin):
     def save_model(self, request, obj, form, change):
         if obj.created_by_id is None:
             obj.created_by = request.user
+        # A new number is checked as the backlog page checks it; otherwise the admin's
+        # "needs review" box stands (unticking it marks the entry reviewed).
+        if not change or {"change", "kind", "kecamatan"} & set(form.changed_data):
+            reason = services.backlog_outlier_reason(obj)
+            obj.needs_review, obj.review_reason = bool(reason), reason
         super().save_model(request, obj, form, change)
 
 
 @admin.register(Resident)
-class ResidentAdmin(SimpleHistoryAdmin):
+class ResidentAdmin(HistoryAdmin):
     """Admins see full NIKs; status changes go through the list pages, which keep the
     ledger in step, so status is read-only here."""
 
@@ -64,4 +81,23 @@ class ExportLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NikLookup)
+class NikLookupAdmin(admin.ModelAdmin):
+    """Whole-NIK searches by those who see NIKs masked: read only, the NIK masked here too."""
+
+    list_display = ["at", "user", "campaign", "masked_nik", "found", "refused"]
+    list_filter = ["refused", "campaign", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "campaign", "found"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -7,16 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Desa, OperatorScope
+from campaigns.forms import CountField
+from campaigns.models import NOTE_MAX_LENGTH, Desa, OperatorScope
 from reports.forms import ServiceErrorsMixin
-from residents.models import BacklogEntry, Resident
-from residents.nik import NikError, clean_nik, mask_nik
-from residents.templatetags.residents import may_see_nik
+from residents.models import MAX_LEDGER_CHANGE, BacklogEntry, Resident
+from residents.nik import NikError, clean_nik
+from residents.privacy import may_see_nik
 
 NIK_LENGTH = 16
 MASKED_NIK = re.compile(r"([0-9]{2})[xX*]{10}([0-9]{4})")
-# The whole NIK a koordinator searched for, kept out of the page and its address.
-NIK_SEARCH_SESSION_KEY = "residents-nik-search"
 
 
 class BacklogEntryForm(ServiceErrorsMixin, forms.Form):
@@ -32,22 +31,23 @@ class BacklogEntryForm(ServiceErrorsMixin, forms.Form):
         label=_("Kind"),
         choices=[(k.value, k.label) for k in BacklogEntry.Kind if k != BacklogEntry.Kind.BASELINE],
     )
-    count = forms.IntegerField(
-        label=_("Number of people"),
-        min_value=1,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
-    )
+    count = CountField(label=_("Number of people"), min_value=1, max_value=MAX_LEDGER_CHANGE)
     note = forms.CharField(
         label=_("Note"),
+        max_length=NOTE_MAX_LENGTH,
         help_text=_("Why, and the source: e.g. death certificates from Desa Oelolok."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    confirm = forms.BooleanField(label=_("Yes, this number is right"), required=False)
 
     def __init__(self, *args, campaign, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
         kecamatan = campaign.kabupaten.kecamatan.order_by("name")
         self.fields["kecamatan"].queryset = OperatorScope.limit(kecamatan, user, "code")
+
+    def needs_confirmation(self):
+        return any(e.code == "needs_confirmation" for e in self.errors.as_data().get("count", []))
 
 
 # --- Working on the list: search, a resident's status, NIKs pasted for a visit ---------------
@@ -74,8 +74,9 @@ def split_pasted_niks(text: str) -> list[str]:
 
 
 class ResidentSearchForm(forms.Form):
-    """The list's filter form. Someone who sees NIKs masked may search by the whole NIK or by
-    the last 4 digits the mask shows, not by longer endings, which would reveal the rest."""
+    """The list's filter form. A whole NIK is searched by posting the form (the view), never
+    in the address. Someone who sees NIKs masked may search by the last 4 digits the mask
+    shows, not by longer endings, which would reveal the rest."""
 
     masked = False  # set by ResidentFilter for users who see NIKs masked
 
@@ -87,6 +88,12 @@ class ResidentSearchForm(forms.Form):
                 clean_nik(compact)
             except NikError as error:
                 raise error.as_validation_error() from None
+        if whole_nik(term):
+            # Typed into an address: it is in some log already; at least it finds nothing.
+            raise ValidationError(
+                _("Search by a whole NIK with the search box, not in the page's address."),
+                code="nik_in_address",
+            )
         digits = compact.replace(".", "")
         if self.masked and digits.isdigit() and 4 < len(digits) < NIK_LENGTH:
             raise ValidationError(
@@ -125,9 +132,6 @@ class ResidentFilter(django_filters.FilterSet):
             return queryset
         masked = MASKED_NIK.fullmatch("".join(value.split()))
         if masked:  # as a koordinator reads it off a page: 53xxxxxxxxxx1234
-            searched = self.request.session.get(NIK_SEARCH_SESSION_KEY, "")
-            if mask_nik(searched) == masked[0].replace("X", "x").replace("*", "x"):
-                return queryset.filter(nik=searched)  # the whole NIK they typed
             return queryset.filter(nik__startswith=masked[1], nik__endswith=masked[2])
         return queryset.search(value)
 
@@ -160,7 +164,15 @@ class ResidentStatusForm(ServiceErrorsMixin, forms.Form):
     field_for = {"recorded_visit": "visit"}
     NOTE_REQUIRED = {Resident.Status.DUPLICATE, Resident.Status.UNRECORDED}
 
-    status = forms.ChoiceField(choices=Resident.Status.choices, widget=forms.HiddenInput)
+    # Sent by the page's buttons: an error here means a button the page does not offer.
+    status = forms.ChoiceField(
+        choices=Resident.Status.choices,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Change the status with one of this page's buttons."),
+            "invalid_choice": _("Change the status with one of this page's buttons."),
+        },
+    )
     visit = forms.TypedChoiceField(label=_("Recorded at the visit"), coerce=int, required=False)
     note = forms.CharField(
         label=_("Note"),
@@ -217,6 +229,8 @@ class BulkRecordForm(forms.Form):
 
     niks = forms.CharField(
         label=_("NIKs recorded at this visit"),
+        # Room for MAX_PASTED_NIKS NIKs with spaces, dots and separators; no more is read.
+        max_length=MAX_PASTED_NIKS * 40,
         widget=forms.Textarea(
             attrs={"rows": 8, "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
         ),

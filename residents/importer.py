@@ -62,6 +62,9 @@ MARITAL = {
     "belum kawin": "belum_kawin", "kawin": "kawin", "cerai hidup": "cerai_hidup",
     "cerai mati": "cerai_mati",
 }  # fmt: skip
+# Control characters no cell of the list may hold: PostgreSQL's text refuses NUL; the others
+# are invisible, and most cannot go into XML (.xlsx). Tab and line breaks are ordinary text.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 DATE_FORMATS = ["%Y-%m-%d"]
 
@@ -109,6 +112,8 @@ def residents_import(
     *, campaign: Campaign, path: Path, filename: str, by, dry_run: bool
 ) -> ImportResult:
     """Check (and unless dry_run, save) the residents of a file for a campaign."""
+    # The name goes into the baseline's note; on the save it comes from a form field.
+    filename = CONTROL_CHARACTERS.sub("", filename)
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise ImportRefused(
@@ -119,14 +124,20 @@ def residents_import(
     result = ImportResult(filename=filename, dry_run=dry_run)
     with path.open("rb") as binary, transaction.atomic():
         rows = _rows(binary, filename)
-        columns = _columns(next(rows, (0, []))[1], filename)
+        header = next(rows, (0, []))[1]
+        columns = _columns(header, filename)
+        column_names = _column_names(header, columns)
         checker = _RowChecker(campaign)
         batch = []
         for line, values in rows:
             if not any(_text(v) for v in values):
                 continue  # blank lines
             result.rows += 1
-            resident, problems = checker.check(line, _pick(values, columns))
+            problems = _control_characters(line, values, column_names)
+            if problems:
+                resident = None
+            else:
+                resident, problems = checker.check(line, _pick(values, columns))
             for problem in problems:
                 if len(result.problems) < MAX_LISTED:
                     result.problems.append(problem)
@@ -204,6 +215,8 @@ def _xlsx_rows(binary, filename):
     try:
         for line, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
             yield line, list(row)
+    except Exception:  # a damaged sheet, e.g. a NUL (&#0;) that XML does not allow
+        raise _wrong_kind(filename) from None
     finally:
         workbook.close()
 
@@ -224,6 +237,49 @@ def _columns(header, filename):
             % {"name": filename, "missing": ", ".join(missing)},
         )
     return columns
+
+
+def _column_names(header, columns):
+    """What to call each column in a problem: our label, else the file's header, else its
+    letter (A, B, ...)."""
+    names = {index: str(LABELS[key]) for key, index in columns.items()}
+
+    def name(index):
+        if index in names:
+            return names[index]
+        text = CONTROL_CHARACTERS.sub("", _text(header[index])) if index < len(header) else ""
+        return text or _column_letter(index)
+
+    return name
+
+
+def _column_letter(index):
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _control_characters(line, values, column_name):
+    """A problem for each cell with a control character: the row is refused."""
+    if not CONTROL_CHARACTERS.search("".join(v for v in values if isinstance(v, str))):
+        return []  # one search a row: a million rows pass here
+    problems = []
+    for index, value in enumerate(values):
+        text = value if isinstance(value, str) else ""
+        found = CONTROL_CHARACTERS.search(text)
+        if found:
+            message = gettext(
+                "This cell holds an invisible control character (%(code)s), which cannot be "
+                "saved. Delete it or retype the cell, then import again."
+            ) % {"code": f"U+{ord(found.group()):04X}"}
+            shown = CONTROL_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}", text).strip()
+            problems.append(
+                Problem(line, column_name(index), shown, "control_character", message, True)
+            )
+    return problems
 
 
 def _pick(values, columns):

@@ -1,12 +1,35 @@
 """The backlog ledger: residents not yet recorded, per kecamatan, as dated entries."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from campaigns.models import NOTE_MAX_LENGTH
+
+# The most one ledger entry can change a kecamatan's backlog, either way. Those who must
+# record are at most about three in four residents, and the most populous kecamatan have
+# about half a million residents: a bigger entry is a typing error and is never stored.
+# Well below it, an addition larger than the kecamatan's backlog asks to confirm and is
+# flagged (residents.services.backlog_outlier_reason).
+MAX_LEDGER_CHANGE = 500_000
+# How far before the campaign's start an entry may be dated: the backlog list is exported,
+# and cleaned up, while the drive is prepared. Entries after its last day are refused too.
+LEDGER_DAYS_BEFORE_START = 366
+
+
+def earliest_date(campaign) -> datetime.date:
+    """The first date a ledger entry of the campaign may have (LEDGER_DAYS_BEFORE_START)."""
+    try:
+        return campaign.start_date - datetime.timedelta(days=LEDGER_DAYS_BEFORE_START)
+    except OverflowError:
+        return datetime.date.min
 
 
 class BacklogEntryQuerySet(models.QuerySet):
@@ -48,9 +71,22 @@ class BacklogEntry(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     change = models.IntegerField(
         _("change"),
+        validators=[
+            MinValueValidator(-MAX_LEDGER_CHANGE),
+            MaxValueValidator(MAX_LEDGER_CHANGE),
+        ],
         help_text=_("Negative for deceased, moved out and duplicates; positive otherwise."),
     )
-    note = models.TextField(_("note"), blank=True)
+    # A TextField's max_length only sizes its form field: the validator holds it in full_clean.
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH)],
+    )
+    # Set when an addition is far above the kecamatan's backlog (see services).
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    review_reason = models.CharField(_("why it needs review"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -113,6 +149,18 @@ class BacklogEntry(models.Model):
                     code="after_campaign",
                     params={"end": date_format(self.campaign.last_day, "SHORT_DATE_FORMAT")},
                 )
+            elif self.date and self.date < earliest_date(self.campaign):
+                errors["date"] = ValidationError(
+                    _(
+                        "The date cannot be before %(earliest)s: entries go back at most a "
+                        "year before the campaign's start, %(start)s."
+                    ),
+                    code="before_campaign",
+                    params={
+                        "earliest": date_format(earliest_date(self.campaign), "SHORT_DATE_FORMAT"),
+                        "start": date_format(self.campaign.start_date, "SHORT_DATE_FORMAT"),
+                    },
+                )
             elif "change" not in errors and self.change is not None and self.date:
                 error = self._below_zero_error()
                 if error:
@@ -144,6 +192,7 @@ class BacklogEntry(models.Model):
         Covers a new removal (also a backdated one, or one before the baseline) and an edit
         that lowers or moves an entry that later removals relied on.
         """
+        lock_ledger(self.kecamatan_id)
         others = BacklogEntry.objects.filter(
             campaign_id=self.campaign_id, kecamatan_id=self.kecamatan_id
         ).exclude(pk=self.pk)
@@ -182,6 +231,24 @@ class BacklogEntry(models.Model):
                 "date": date_format(negative_on, "SHORT_DATE_FORMAT"),
             },
         )
+
+
+def lock_ledger(kecamatan_id):
+    """Queue the writers of a kecamatan's ledger until the end of their transaction.
+
+    Every ledger write checks the balance (BacklogEntry.clean) and then saves; without the
+    queue, ten operators removing at once each read the same balance and take it below zero.
+    The lock is the kecamatan's row, FOR NO KEY UPDATE: rows that only refer to it (visits,
+    residents' desa, ledger entries) are not held up. Lock order: a resident's row first
+    (residents.services.resident_set_status), then this one; nothing takes them the other
+    way round. SQLite ignores it: there every transaction takes the database's write lock at
+    BEGIN (transaction_mode IMMEDIATE, config/settings.py). Outside a transaction there is
+    nothing to hold a lock for: writers save in the transaction that checked.
+    """
+    from campaigns.models import Kecamatan
+
+    if transaction.get_connection().in_atomic_block:
+        Kecamatan.objects.select_for_update(no_key=True).filter(pk=kecamatan_id).first()
 
 
 class ResidentQuerySet(models.QuerySet):
@@ -326,3 +393,41 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.what} ({self.rows})"
+
+
+class NikLookup(models.Model):
+    """A search by a whole NIK from someone who sees NIKs masked (UU 27/2022).
+
+    Such a search confirms that a NIK exists, so it is limited per user and day (see
+    residents.services.nik_lookup_record) and kept here for an admin to read. The NIK itself
+    is kept masked: the log must not become a list of NIKs of its own.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", models.PROTECT, related_name="+", verbose_name=_("campaign")
+    )
+    masked_nik = models.CharField(_("NIK (masked)"), max_length=16)
+    found = models.ForeignKey(
+        Resident,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resident found"),
+    )
+    refused = models.BooleanField(
+        _("refused"), default=False, help_text=_("Over the daily limit: nothing was searched.")
+    )
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("whole-NIK search")
+        verbose_name_plural = _("whole-NIK searches")
+        indexes = [models.Index(fields=["user", "at"], name="niklookup_user_at_idx")]
+
+    def __str__(self):
+        return f"{self.user} {self.masked_nik}"

@@ -351,13 +351,22 @@ def mask_nik(nik: str) -> str:
     return f"{digits[:2]}{'x' * 10}{digits[-4:]}"
 
 
-# 16 digits, perhaps grouped by single spaces or dots as people type them ("5303 0512 ...").
-NIK_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ .]?\d){15}(?!\d)")
+# 16 digits or more, perhaps grouped as people type them: "5303 0512 ...", "5303-0512-...",
+# "53.03.05/...", "5303_0512". A longer run is masked too: it may hold a NIK with a typo.
+# \d also matches other scripts' digits (٣, ３): those are masked as well.
+NIK_IN_TEXT = re.compile(r"(?<!\d)\d(?:[\s.,/_\-]{0,3}\d){15,}(?!\d)")
 
 
 def mask_niks_in_text(text) -> str:
-    """Free text (a note, a reason) with every NIK in it masked."""
-    return NIK_IN_TEXT.sub(lambda match: mask_nik(match.group()), str(text or ""))
+    """Free text (a note, a reason) with every NIK in it masked, however it was grouped."""
+
+    def mask(match):
+        digits = "".join(_DIGITS.findall(match.group()))
+        if len(digits) == NIK_LENGTH:
+            return mask_nik(digits)
+        return "x" * NIK_LENGTH
+
+    return NIK_IN_TEXT.sub(mask, str(text or ""))
 
 
 def age_on(birth_date: date, day: date) -> int:

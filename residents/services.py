@@ -2,16 +2,23 @@
 
 import datetime
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Kecamatan, OperatorScope, Visit
 from campaigns.services import campaign_check_open
-from residents.models import BacklogEntry, Resident
-from residents.nik import NikError, clean_nik, mask_niks_in_text
+from residents.models import BacklogEntry, NikLookup, Resident
+from residents.nik import NikError, clean_nik, mask_nik, mask_niks_in_text
+
+# An addition above this, and above the kecamatan's whole backlog, asks for confirmation: a
+# kecamatan of 30,000 residents sees about 500 turn 17 in a year, and a campaign lasts weeks.
+PLAUSIBLE_LEDGER_ADDITION = 500
 
 
 @transaction.atomic
@@ -24,10 +31,14 @@ def backlog_entry_create(
     count: int,
     note: str,
     by,
+    confirmed: bool = False,
 ) -> BacklogEntry:
     """Record a clean-up (deceased, moved out, duplicate) or new first-time voters.
 
     `count` is how many people; the sign follows the kind. The target changes from `date` on.
+    Raises ValidationError with a code: campaign_closed, needs_confirmation (an addition far
+    above the kecamatan's backlog; send again with confirmed=True and it is saved, flagged
+    for review), or a model rule.
     """
     campaign_check_open(campaign=campaign, by=by)
     sign = -1 if kind in BacklogEntry.REMOVALS else 1
@@ -41,9 +52,44 @@ def backlog_entry_create(
         created_by=by,
     )
     entry.full_clean()
+    review_reason = backlog_outlier_reason(entry)
+    if review_reason and not confirmed:
+        raise ValidationError(
+            {
+                "change": ValidationError(
+                    _("%(reason)s Check the number; if it is right, confirm it and send again."),
+                    code="needs_confirmation",
+                    params={"reason": review_reason},
+                )
+            }
+        )
+    entry.needs_review, entry.review_reason = bool(review_reason), review_reason
     entry._history_user = by
     entry.save()
     return entry
+
+
+def backlog_outlier_reason(entry: BacklogEntry) -> str:
+    """Why an entry adds implausibly many to its kecamatan's backlog, or "" when it does not.
+
+    An addition (new first-time voters, a correction) above PLAUSIBLE_LEDGER_ADDITION and
+    above the kecamatan's whole backlog in the campaign. A baseline is the list itself, and
+    removals cannot take more than the backlog holds (BacklogEntry.clean).
+    """
+    if entry.kind == BacklogEntry.Kind.BASELINE or entry.change <= PLAUSIBLE_LEDGER_ADDITION:
+        return ""
+    backlog = (
+        BacklogEntry.objects.filter(campaign_id=entry.campaign_id, kecamatan_id=entry.kecamatan_id)
+        .exclude(pk=entry.pk)
+        .total()
+    )
+    if entry.change <= backlog:
+        return ""
+    return gettext("%(count)s is more than the whole backlog of %(kecamatan)s, %(backlog)s.") % {
+        "count": entry.change,
+        "kecamatan": entry.kecamatan.name,
+        "backlog": backlog,
+    }
 
 
 # Leaving the backlog for one of these writes a -1 ledger entry of the same kind.
@@ -64,8 +110,13 @@ def resident_set_status(
     transaction, so the target and the list never disagree. Recording writes none: the
     recorded count comes from the visits' daily reports.
     """
+    # The resident's row only: with the joined rows locked too, the campaign's row would be
+    # held here while the ledger's lock (residents.models.lock_ledger) is awaited, and a
+    # ledger entry saved meanwhile, which must share that row, would deadlock with it.
     resident = (
-        Resident.objects.select_for_update().select_related("desa", "campaign").get(pk=resident.pk)
+        Resident.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("desa", "campaign")
+        .get(pk=resident.pk)
     )
     # Koordinators read ledger notes and change reasons: a NIK typed in a note is masked,
     # and the ledger names the resident by Resident.__str__, with the NIK masked too.
@@ -139,14 +190,18 @@ def residents_record_pasted(*, visit: Visit, tokens: list[str], by) -> tuple[lis
             niks[token] = clean_nik(token)
         except NikError as error:
             niks[token] = error
+    # An operator limited to some kecamatan learns nothing of anyone outside them, not even
+    # that their NIK is in the list: such a NIK is "not in the list of your kecamatan".
     found = {
         resident.nik: resident
-        for resident in Resident.objects.filter(
+        for resident in Resident.objects.visible_to(by)
+        .filter(
             campaign_id=visit.campaign_id,
             nik__in={nik for nik in niks.values() if isinstance(nik, str)},
-        ).select_related("desa")
+        )
+        .select_related("desa")
     }
-    limited_to = OperatorScope.kecamatan_codes_for(by)
+    scoped = OperatorScope.kecamatan_codes_for(by) is not None
     saved, problems, seen = [], [], set()
 
     def refuse(token, code, reason):
@@ -164,13 +219,7 @@ def residents_record_pasted(*, visit: Visit, tokens: list[str], by) -> tuple[lis
             seen.add(nik)
             resident = found.get(nik)
             if resident is None:
-                refuse(token, "unknown", _unknown_reason(nik))
-            elif limited_to is not None and resident.desa.kecamatan_id not in limited_to:
-                refuse(
-                    token,
-                    "outside_scope",
-                    _("%(name)s lives outside your kecamatan.") % {"name": resident.name},
-                )
+                refuse(token, "unknown", _unknown_reason(nik, scoped))
             else:
                 try:
                     resident_set_status(
@@ -187,11 +236,44 @@ def residents_record_pasted(*, visit: Visit, tokens: list[str], by) -> tuple[lis
     return saved, problems
 
 
-def _unknown_reason(nik):
+def _unknown_reason(nik, scoped):
+    if scoped:
+        unknown = _("No one with this NIK is in the list of your kecamatan.")
+    else:
+        unknown = _("No one with this NIK is in the campaign's list.")
     if nik.endswith("0"):
         return _(
-            "No one with this NIK is in the campaign's list. If it was copied from Excel, its "
-            "last digit may have been rounded to 0: format the NIK column as Text and copy it "
-            "again."
-        )
-    return _("No one with this NIK is in the campaign's list.")
+            "%(unknown)s If it was copied from Excel, its last digit may have been rounded to "
+            "0: format the NIK column as Text and copy it again."
+        ) % {"unknown": unknown}
+    return unknown
+
+
+@transaction.atomic
+def nik_lookup_record(*, user, campaign: Campaign, nik: str) -> NikLookup:
+    """A whole-NIK search by someone who sees NIKs masked: limited per day, and logged.
+
+    Such a search confirms that a NIK exists. With the birth date the only hidden part of a
+    masked NIK (about 730 candidates), a limit of a few a day makes guessing one person's
+    NIK take weeks, while a koordinator checking the cards in front of them is not hindered.
+    Over the limit nothing is searched (``refused``), and the refusal is logged too.
+    """
+    # One user's searches queue here, so that parallel requests cannot pass the limit.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    day_start = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+    )
+    used = NikLookup.objects.filter(user=user, at__gte=day_start, refused=False).count()
+    lookup = NikLookup(user=user, campaign=campaign, masked_nik=mask_nik(nik))
+    lookup.refused = used >= settings.NIK_LOOKUPS_PER_DAY
+    if not lookup.refused:
+        lookup.found = Resident.objects.visible_to(user).filter(campaign=campaign, nik=nik).first()
+    lookup.save()
+    return lookup
+
+
+def nik_lookup_refusal() -> str:
+    return _(
+        "You have searched by a whole NIK %(limit)s times today, the most allowed for those "
+        "who see NIKs masked. Search by name or by the last 4 digits, or try again tomorrow."
+    ) % {"limit": settings.NIK_LOOKUPS_PER_DAY}

@@ -1,10 +1,11 @@
 import csv
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, When
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -19,7 +20,6 @@ from campaigns.models import Campaign, Desa, Visit
 from campaigns.services import campaign_check_open
 from residents import selectors, services
 from residents.forms import (
-    NIK_SEARCH_SESSION_KEY,
     BacklogEntryForm,
     BulkRecordForm,
     ResidentFilter,
@@ -28,8 +28,8 @@ from residents.forms import (
 )
 from residents.import_views import may_import
 from residents.models import ExportLog, Resident
-from residents.nik import mask_nik
-from residents.templatetags.residents import age_on, may_see_nik, nik_for, niks_masked_for
+from residents.privacy import may_see_nik, nik_for, niks_masked_for
+from residents.templatetags.residents import age_on
 
 
 @permission_required("residents.view_backlogentry", raise_exception=True)
@@ -41,8 +41,12 @@ def backlog(request, slug):
         raise PermissionDenied
     form = BacklogEntryForm(request.POST or None, campaign=campaign, user=request.user)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirm")
         try:
-            services.backlog_entry_create(campaign=campaign, by=request.user, **form.cleaned_data)
+            services.backlog_entry_create(
+                campaign=campaign, by=request.user, confirmed=confirmed, **data
+            )
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -80,33 +84,75 @@ def resident_home(request):
     return render(request, "residents/resident_home.html", {"campaigns": campaigns})
 
 
-@method_decorator([require_safe, can_view_residents], name="dispatch")
+# The whole NIKs searched in this session, by opaque token: ?nik=<token> instead of ?q=<NIK>.
+NIK_SEARCHES_SESSION_KEY = "residents-nik-searches"
+NIK_SEARCHES_KEPT = 10
+
+
+@method_decorator(
+    [require_http_methods(["GET", "HEAD", "POST"]), can_view_residents], name="dispatch"
+)
 class ResidentListView(FilterView):
-    """Search by NIK (whole, or its last digits) or name; filter by status and desa."""
+    """Search by NIK (whole, or its last digits) or name; filter by status and desa.
+
+    The search box posts: a whole NIK never travels in an address, so no access log, browser
+    history or proxy keeps one. It comes back as an opaque token that names the NIK in the
+    session. Those who see NIKs masked may search by a whole NIK a few times a day, logged.
+    """
 
     filterset_class = ResidentFilter
     paginate_by = 50
     template_name = "residents/resident_list.html"
 
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.campaign = get_object_or_404(
+            Campaign.objects.select_related("kabupaten"), slug=kwargs["slug"]
+        )
+        self.searched_nik = ""
+
+    def post(self, request, slug):
+        query = QueryDict(mutable=True)
+        for name in ("status", "desa"):
+            if request.POST.get(name):
+                query[name] = request.POST[name]
+        term = request.POST.get("q", "").strip()[:100]
+        nik = whole_nik(term)
+        if not nik:
+            if term:
+                query["q"] = term
+        elif may_see_nik(request.user) or self._lookup_allowed(nik):
+            searches = request.session.get(NIK_SEARCHES_SESSION_KEY, {})
+            token = secrets.token_urlsafe(8)
+            kept = list(searches.items())[-(NIK_SEARCHES_KEPT - 1) :]
+            request.session[NIK_SEARCHES_SESSION_KEY] = dict(kept) | {token: nik}
+            query["nik"] = token
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+    def _lookup_allowed(self, nik):
+        lookup = services.nik_lookup_record(user=self.request.user, campaign=self.campaign, nik=nik)
+        if lookup.refused:
+            messages.error(self.request, services.nik_lookup_refusal())
+        return not lookup.refused
+
     def get(self, request, slug):
-        self.campaign = get_object_or_404(Campaign.objects.select_related("kabupaten"), slug=slug)
-        nik = whole_nik(request.GET.get("q", ""))
-        if nik and not may_see_nik(request.user):
-            # Someone who sees NIKs masked searched by a whole one: keep it out of the page,
-            # the address bar and the logs. The session holds it; the address the mask.
-            request.session[NIK_SEARCH_SESSION_KEY] = nik
-            query = request.GET.copy()
-            query["q"] = mask_nik(nik)
-            query.pop("page", None)
-            return redirect(f"{request.path}?{query.urlencode()}")
+        token = request.GET.get("nik")
+        if token:
+            self.searched_nik = request.session.get(NIK_SEARCHES_SESSION_KEY, {}).get(token, "")
+            if not self.searched_nik:
+                messages.warning(request, _("That search has expired: search again."))
+                query = request.GET.copy()
+                del query["nik"]
+                return redirect(f"{request.path}?{query.urlencode()}")
         return super().get(request, slug=slug)
 
     def get_queryset(self):
-        return (
+        residents = (
             Resident.objects.visible_to(self.request.user)
             .filter(campaign=self.campaign)
             .select_related("desa__kecamatan")
         )
+        return residents.filter(nik=self.searched_nik) if self.searched_nik else residents
 
     def get_filterset_kwargs(self, filterset_class):
         return super().get_filterset_kwargs(filterset_class) | {"campaign": self.campaign}
@@ -124,6 +170,7 @@ class ResidentListView(FilterView):
             "today": today,
             "upcoming": upcoming,
             "may_import": may_import(self.request.user),
+            "searched_nik": self.searched_nik,
         }
 
 
@@ -159,7 +206,9 @@ def resident_detail(request, pk):
     form = None
     if may_change:
         visits = recorded_visit_choices(resident, request.user)
-        form = ResidentStatusForm(request.POST or None, resident=resident, visits=visits)
+        # Bound on any POST, even an empty one: a refused status is answered with a message.
+        data = request.POST if request.method == "POST" else None
+        form = ResidentStatusForm(data, resident=resident, visits=visits)
         if request.method == "POST" and form.is_valid():
             status = form.cleaned_data["status"]
             try:

@@ -5,6 +5,7 @@ import datetime
 import itertools
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.forms import MultiWidget
@@ -12,7 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
+from simple_history.admin import SimpleHistoryAdmin
 
+from campaigns.admin import HistoryAdmin
 from campaigns.models import Campaign, OperatorScope, Visit
 from devices.models import DeviceState
 from reports.models import DailyReport
@@ -123,6 +126,36 @@ def test_history_pages_show(admin_client_member):
         opts = obj._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
         assert admin_client_member.get(url).status_code == 200
+
+
+def test_history_pages_answer_404_for_an_id_that_is_not_one(admin_client_member):
+    report = DailyReportFactory()
+    objects = [
+        report,
+        report.visit,
+        report.visit.campaign,
+        BacklogEntryFactory(),
+        ResidentFactory(),
+    ]
+    with_history = {
+        model: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, SimpleHistoryAdmin)
+    }
+    assert {type(obj) for obj in objects} == set(with_history)  # every one of them is tried
+    for obj in objects:
+        assert isinstance(with_history[type(obj)], HistoryAdmin)
+        prefix = f"admin:{obj._meta.app_label}_{obj._meta.model_name}"
+        version = obj.history.first().history_id
+        record = reverse(f"{prefix}_simple_history", args=[obj.pk, version])
+        assert admin_client_member.get(record).status_code == 200
+        for url in [
+            reverse(f"{prefix}_simple_history", args=[obj.pk, "abc"]),
+            reverse(f"{prefix}_simple_history", args=[obj.pk, 2**70]),
+            reverse(f"{prefix}_simple_history", args=["abc", version]),
+            reverse(f"{prefix}_history", args=["abc"]),
+        ]:
+            assert admin_client_member.get(url).status_code == 404, url
 
 
 def test_staff_only(client, operator_user, koordinator_user):
@@ -616,3 +649,40 @@ def test_the_export_log_is_read_only(admin_client_member, admin_member):
         reverse("admin:residents_exportlog_change", args=[log.pk]), {"rows": 1}
     )
     assert change.status_code == 403
+
+
+@pytest.mark.parametrize("model", ["reports_dailyreport", "campaigns_visit"])
+def test_a_stale_admin_form_is_refused_with_the_saved_values(admin_client_member, model):
+    """Two admins open the same report (or visit); the first saves; the second's save, made
+    from the page as it was, is refused with what is saved now, until sent again."""
+    report = DailyReportFactory(recorded_count=70)
+    obj = report if model == "reports_dailyreport" else report.visit
+    url = reverse(f"admin:{model}_change", args=[obj.pk])
+    loaded = _form_data(admin_client_member.get(url))
+
+    first = loaded | {"change_reason": "Recounted"}
+    if model == "reports_dailyreport":
+        first["recorded_count"] = 80
+    else:
+        first["site_name"] = "Balai Desa"
+    assert admin_client_member.post(url, first).status_code == 302
+
+    second = loaded | {"change_reason": "Typo", "planned_count": 90, "failed_count": 4}
+    response = admin_client_member.post(url, second)
+    _refused(response, "stale")
+    assert ("80" if model == "reports_dailyreport" else "Balai Desa") in response.text
+    obj.refresh_from_db()
+    assert obj.version == 2
+    # The form came back carrying the saved version: sending it again is a knowing choice.
+    assert admin_client_member.post(url, _form_data(response)).status_code == 302
+
+
+def test_admins_read_the_log_of_whole_nik_searches(admin_client_member, admin_member):
+    from residents.models import NikLookup
+
+    NikLookup.objects.create(
+        user=admin_member, campaign=CampaignFactory(), masked_nik="53xxxxxxxxxx0002"
+    )
+    url = reverse("admin:residents_niklookup_changelist")
+    assert "53xxxxxxxxxx0002" in admin_client_member.get(url).content.decode()
+    assert admin_client_member.get(reverse("admin:residents_niklookup_add")).status_code == 403

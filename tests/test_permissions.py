@@ -125,10 +125,11 @@ MATRIX = {
         {},
         {role: (302, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
     ),
+    # The search box posts (a whole NIK never travels in an address): see LOOKUPS below.
     "residents:list": (
         ["ttu"],
-        {},
-        {role: (200, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+        {"q": "RESIDENT_NIK"},
+        {role: (200, 302) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
     ),
     "residents:detail": (
         ["RESIDENT"],
@@ -269,3 +270,43 @@ def test_status(client, world, name, role, method):
         assert response.url.startswith(reverse("admin:login"))
     else:
         assert response.status_code == want
+
+
+# What a whole-NIK lookup of the resident (in the kecamatan outside the scoped operator's
+# area) tells each role: (found by the list's search, the lookup logged, what a NIK pasted
+# for a visit in the operator's own area answers). A koordinator may confirm a NIK, a few
+# times a day, logged; a scoped operator learns nothing of anyone outside their area, not
+# even that the NIK exists.
+LOOKUPS = {
+    "operator": (True, False, "recorded"),
+    "scoped_operator": (False, False, "unknown"),
+    "koordinator": (True, True, None),
+    "admin": (True, False, "recorded"),
+}
+
+
+@pytest.mark.parametrize("role", list(LOOKUPS))
+def test_whole_nik_lookup(client, world, role):
+    from residents.models import NikLookup
+
+    found, logged, pasted = LOOKUPS[role]
+    user = user_for(role, world)
+    client.force_login(user)
+    nik = world["resident"].nik
+    response = client.post(reverse("residents:list", args=["ttu"]), {"q": nik}, follow=True)
+    assert nik[4:12] not in response.redirect_chain[0][0]
+    assert (list(response.context["object_list"]) == [world["resident"]]) is found
+    assert NikLookup.objects.filter(user=user, refused=False).exists() is logged
+
+    # A NIK pasted for a visit: the scoped operator pastes at a visit of their own area.
+    own_visit = VisitFactory(campaign=world["visit"].campaign, kecamatan=world["inside"])
+    bulk = reverse("residents:bulk_record", args=[own_visit.pk])
+    client.post(bulk, {"niks": nik})
+    page = client.get(bulk)
+    if pasted is None:
+        assert page.status_code == 403
+    else:
+        result = page.context["result"]
+        codes = [p["code"] for p in result["problems"]] or ["recorded"] * len(result["saved"])
+        assert codes == [pasted]
+        assert (world["resident"].name in page.text) is (pasted == "recorded")

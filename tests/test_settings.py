@@ -66,3 +66,19 @@ def test_pages_need_a_login(client):
     response = client.get(reverse("campaigns:list"))
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("database_url", "mode"),
+    [("sqlite:///db.sqlite3", "IMMEDIATE"), ("postgres://u@127.0.0.1:5432/ektp", None)],
+)
+def test_sqlite_transactions_take_the_write_lock_at_begin(database_url, mode):
+    """A ledger write checks the balance, then saves. SQLite ignores select_for_update
+    (residents.models.lock_ledger), so there two such transactions must not interleave."""
+    show = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('transaction_mode'))"
+    )
+    result = manage("shell", "--no-imports", "-c", show, DEBUG="True", DATABASE_URL=database_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(mode)

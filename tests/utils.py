@@ -24,8 +24,13 @@ def assert_ledger_agrees(campaign):
         assert ledger == listed, (kecamatan_id, ledger, listed)
 
 
-# A whole NIK: 16 digits with no digit either side.
+# A whole NIK: 16 digits with no digit either side; in text people typed, perhaps grouped
+# (5303 0212 0390 0001, 5303-0212-0390-0001, 53.03.02/...). Written apart from the app's own
+# pattern, so that a mistake in that one is caught here.
 FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
+GROUPED_NIK = re.compile(r"(?<!\d)\d(?:[ ._/,\-]?\d){15}(?!\d)")
+# Markup, where numbers stand in a row without being a NIK (an SVG path, CSS).
+MARKUP = re.compile(r"<(style|script)\b.*?</\1>|<[^>]*>", re.DOTALL)
 
 
 def response_text(response):
@@ -40,4 +45,10 @@ def response_text(response):
 
 
 def full_niks_in(response):
-    return FULL_NIK.findall(response_text(response))
+    """The whole NIKs a response holds: anywhere as 16 digits, and grouped in a page's text
+    (in a CSV, commas stand between numbers)."""
+    text = response_text(response)
+    found = FULL_NIK.findall(text)
+    if response.get("Content-Type", "").startswith("text/html"):
+        found += GROUPED_NIK.findall(MARKUP.sub(" ", text))
+    return found

@@ -9,30 +9,13 @@ import datetime
 
 from django import template
 
-from residents.nik import mask_nik, mask_niks_in_text
+from residents import privacy
+from residents.nik import mask_niks_in_text
 
 register = template.Library()
 
-
-def may_see_nik(user) -> bool:
-    """Operators and admins work on the list with full NIKs; everyone else sees them masked."""
-    return user.has_perm("residents.change_resident")
-
-
-@register.filter
-def nik_for(nik, user):
-    """The NIK itself for those who may see it, else masked: ``53xxxxxxxxxx1234``."""
-    if not nik:
-        return ""
-    return nik if may_see_nik(user) else mask_nik(nik)
-
-
-@register.filter
-def niks_masked_for(text, user):
-    """A note or change reason, with the NIKs in it masked for those who may not see them."""
-    if not text:
-        return ""
-    return text if may_see_nik(user) else mask_niks_in_text(text)
+register.filter("nik_for", privacy.nik_for)
+register.filter("niks_masked_for", privacy.niks_masked_for)
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -46,3 +29,10 @@ def age_on_filter(birth_date, day):
     if not birth_date or not day:
         return ""
     return age_on(birth_date, day)
+
+
+@register.filter
+def mask_niks(text):
+    """``{{ request.get_full_path|mask_niks }}``: every NIK masked, whoever reads it; for
+    addresses echoed back, which must never carry a whole NIK."""
+    return mask_niks_in_text(text)

@@ -72,6 +72,42 @@ def test_extension_before_target_is_refused():
         assert error.messages == ["The extension date cannot be before the target date."]
 
 
+@pytest.mark.parametrize(
+    ("dates", "name"),
+    [
+        ({"target_date": D(2204, 2, 7), "extension_date": None}, "target_date"),
+        ({"extension_date": D(2204, 2, 10)}, "extension_date"),
+        ({"election_date": D(2204, 2, 14)}, "election_date"),
+    ],
+)
+def test_a_date_more_than_two_years_after_the_start_is_refused(dates, name):
+    """A mistyped year (2204) would stretch the charts and schedules over centuries."""
+    campaign = _new_campaign(**dates)
+
+    with translation.override("en"):
+        error = only_error(campaign, name)
+        assert error.messages == [
+            "This date is more than two years after the start date, 01/18/2024: check the year."
+        ]
+    assert error.code == "too_far_from_start"
+
+
+def test_dates_up_to_two_years_after_the_start_are_accepted():
+    campaign = _new_campaign(
+        extension_date=None, target_date=D(2025, 1, 18), election_date=D(2026, 1, 18)
+    )
+    campaign.full_clean()
+    campaign.election_date = D(2026, 1, 19)
+    assert only_error(campaign, "election_date").code == "too_far_from_start"
+
+
+def test_a_planned_count_above_what_a_set_records_in_a_day_is_refused():
+    visit = _new_visit()
+    visit.planned_count = 2001
+
+    assert only_error(visit, "planned_count").code == "max_value"
+
+
 def test_the_database_refuses_a_target_before_start():
     with pytest.raises(IntegrityError) as exc, transaction.atomic():
         CampaignFactory(target_date=D(2024, 1, 17), extension_date=None)

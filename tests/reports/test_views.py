@@ -261,3 +261,47 @@ def test_an_admin_reports_a_closed_campaigns_visit_with_a_reason(client, admin_m
     assert DailyReport.objects.get(visit=visit).history.first().history_change_reason == (
         "Berita acara susulan"
     )
+
+
+def test_a_stale_form_does_not_overwrite_a_colleagues_edit_in_silence(client, campaign):
+    """Operator A saves new notes; B sends the form as B loaded it, changing only the failed
+    count. B is shown both values and saves nothing until B sends again knowingly."""
+    visit = visit_on(campaign, 0)
+    a, b = (UserFactory(username=name) for name in ("ani", "budi"))
+    for user in (a, b):
+        user.groups.add(Group.objects.get(name="Operator"))
+    DailyReportFactory(visit=visit, recorded_count=70, failed_count=0, notes="")
+    client.force_login(b)
+    loaded = client.get(report_url(visit)).context["form"]
+    b_form = {name: loaded[name].value() for name in loaded.fields if name != "confirm"}
+    b_form = {k: "" if v is None else v for k, v in b_form.items()}
+
+    client.force_login(a)
+    a_form = b_form | {"notes": "Genset mati jam 10"}
+    assert client.post(report_url(visit), a_form).status_code == 302
+
+    client.force_login(b)
+    response = client.post(report_url(visit), b_form | {"failed_count": "3"})
+    assert response.status_code == 200
+    assert [e.code for e in response.context["form"].non_field_errors().as_data()] == ["stale"]
+    # Failed attempts, then notes: saved now, and B's.
+    conflict = [(saved, sent) for _label, saved, sent in response.context["conflict"]]
+    assert conflict == [(0, 3), ("Genset mati jam 10", "—")]
+    assert "Genset mati jam 10" in response.text and "ani" in response.text
+    report = DailyReport.objects.get(visit=visit)
+    assert (report.notes, report.failed_count) == ("Genset mati jam 10", 0)
+
+    # Sent again from the form as it came back: B chose to replace A's values.
+    again = response.context["form"]
+    resend = {name: again[name].value() or "" for name in again.fields if name != "confirm"}
+    assert client.post(report_url(visit), resend).status_code == 302
+    report.refresh_from_db()
+    assert (report.notes, report.failed_count) == ("", 3)
+
+
+def test_a_double_tap_of_the_same_first_report_is_not_a_conflict(client, operator_user, campaign):
+    visit = visit_on(campaign, 0)
+    client.force_login(operator_user)
+    for _ in range(2):  # both sent from the page as opened, before any report
+        assert post(client, visit, recorded_count="75", version="0").status_code == 302
+    assert DailyReport.objects.get(visit=visit).recorded_count == 75

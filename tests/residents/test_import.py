@@ -1,10 +1,12 @@
 """Importing the backlog list: every bad row explained, good rows saved, bad files refused."""
 
 import datetime
+import zipfile
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook
 
 from residents.importer import ImportRefused, residents_import
@@ -219,3 +221,64 @@ def test_a_duplicate_in_a_later_batch_is_found_in_the_database(tmp_path, campaig
     result = run(campaign, write(tmp_path, lines))
     assert problems(result) == {(6, "duplicate_nik", True)}
     assert result.accepted == 4 and Resident.objects.count() == 4
+
+
+def test_a_cell_with_a_control_character_refuses_its_row_by_line_and_column(tmp_path, campaign):
+    """PostgreSQL's text cannot hold NUL: the row is refused, never a server error."""
+    lines = [
+        HEADER + ";Catatan",
+        "5303051203900001;Yohanes Taek;L;12/03/1990;Kefamenanu Utara;",  # 2 good
+        "5303051203900002;Maria\x00Abi;L;12/03/1990;Kefamenanu Utara;",  # 3 NUL in the name
+        "5303051203900003;Ana;L;12/03/1990;Kefamenanu Utara;rusak\x01",  # 4 in a column not read
+        "5303051203900004\x00;Ani;L;12/03/1990;Kefamenanu Utara;;\x00",  # 5 NIK, unnamed column
+    ]
+    with translation.override("en"):
+        # The save's file name comes from a form field: a NUL there must not reach the ledger.
+        result = residents_import(
+            campaign=campaign,
+            path=write(tmp_path, lines),
+            filename="daftar\x00.csv",
+            by=None,
+            dry_run=False,
+        )
+
+    assert (result.rows, result.accepted, result.refused) == (4, 1, 3)
+    assert [(p.line, p.column, p.value, p.code, p.refused) for p in result.problems] == [
+        (3, "name", "Maria\N{REPLACEMENT CHARACTER}Abi", "control_character", True),
+        (4, "Catatan", "rusak\N{REPLACEMENT CHARACTER}", "control_character", True),
+        (5, "NIK", "5303051203900004\N{REPLACEMENT CHARACTER}", "control_character", True),
+        (5, "G", "\N{REPLACEMENT CHARACTER}", "control_character", True),
+    ]
+    assert "(U+0000)" in result.problems[0].message
+    assert "(U+0001)" in result.problems[1].message
+    assert list(Resident.objects.values_list("nik", flat=True)) == ["5303051203900001"]
+    assert BacklogEntry.objects.get().note == "Import of daftar.csv"
+
+
+def test_an_xlsx_cell_with_a_control_character_is_refused_and_a_nul_refuses_the_file(
+    tmp_path, campaign
+):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["NIK", "Nama", "JK", "Tgl Lahir", "Kode Desa"])
+    sheet.append(["5303051203900001", "Yohanes", "L", "12/03/1990", "53.03.05.1001"])
+    sheet.append(["5303055203950002", "Maria\x7fAbi", "P", "12/03/1995", "53.03.05.1001"])
+    path = tmp_path / "backlog.xlsx"
+    workbook.save(path)
+
+    result = run(campaign, path)
+    assert problems(result) == {(3, "control_character", True)}
+    assert list(Resident.objects.values_list("name", flat=True)) == ["Yohanes"]
+
+    # XML, and so .xlsx, cannot hold a NUL: a sheet with one written in it is damaged.
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet_xml = "xl/worksheets/sheet1.xml"
+    parts[sheet_xml] = parts[sheet_xml].replace(b"Maria\x7fAbi", b"Maria&#0;Abi")
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(damaged, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    with pytest.raises(ImportRefused) as refused:
+        run(campaign, damaged)
+    assert refused.value.code == "wrong_kind"

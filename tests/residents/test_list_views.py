@@ -4,6 +4,7 @@ invitation lists, and full NIKs kept from koordinators."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from campaigns.models import OperatorScope
 from residents.forms import split_pasted_niks
-from residents.models import BacklogEntry, ExportLog, Resident
+from residents.models import BacklogEntry, ExportLog, NikLookup, Resident
 from residents.templatetags.residents import age_on
 from tests.factories import (
     BacklogEntryFactory,
@@ -26,7 +27,7 @@ from tests.factories import (
     VisitFactory,
 )
 from tests.test_permissions import MATRIX, url_args
-from tests.utils import assert_ledger_agrees, full_niks_in
+from tests.utils import FULL_NIK, assert_ledger_agrees, full_niks_in
 
 pytestmark = pytest.mark.django_db
 S = Resident.Status
@@ -105,10 +106,15 @@ def detail_url(resident):
     return reverse("residents:detail", args=[resident.pk])
 
 
-def found(client, world, **query):
-    response = client.get(list_url(world), query)
+def search(client, world, **query):
+    """The search box, as a browser sends it: posted, then the page it redirects to."""
+    response = client.post(list_url(world), query, follow=True)
     assert response.status_code == 200
-    return [resident.name for resident in response.context["object_list"]]
+    return response
+
+
+def found(client, world, **query):
+    return [resident.name for resident in search(client, world, **query).context["object_list"]]
 
 
 def reload(resident):
@@ -156,17 +162,72 @@ def test_a_koordinator_finds_by_the_whole_nik_but_sees_it_masked(client, koordin
         campaign=world["campaign"], desa=world["desa"], nik="5303056001000002", name="Ani Sanam"
     )
     client.force_login(koordinator_user)
-    redirect = client.get(list_url(world), {"q": "5303 0512 0390 0002", "status": "unrecorded"})
-    # Not even the NIK they typed comes back, in the page or its address.
-    assert redirect.url == f"{list_url(world)}?q=53xxxxxxxxxx0002&status=unrecorded"
+    redirect = client.post(list_url(world), {"q": "5303 0512 0390 0002", "status": "unrecorded"})
+    # Not even the NIK they typed comes back, in the page or its address: an opaque token.
+    assert redirect.status_code == 302
+    assert "0390" not in redirect.url and "0002" not in redirect.url
+    assert redirect.url.startswith(f"{list_url(world)}?status=unrecorded&nik=")
     response = client.get(redirect.url)
     assert [r.name for r in response.context["object_list"]] == ["Yohanes Kolo"]
     assert "53xxxxxxxxxx0002" in response.text
     assert full_niks_in(response) == []
+    # Logged for an admin to read, with the NIK masked there too.
+    lookup = NikLookup.objects.get()
+    assert (lookup.user, lookup.masked_nik, lookup.found, lookup.refused) == (
+        koordinator_user,
+        "53xxxxxxxxxx0002",
+        world["yohanes"],
+        False,
+    )
     # The masked NIK they read off a page finds whoever it may be.
-    client.get(list_url(world), {"q": MARIA})
     assert found(client, world, q="53xxxxxxxxxx0002") == ["Ani Sanam", "Yohanes Kolo"]
     assert found(client, world, q="0002") == ["Ani Sanam", "Yohanes Kolo"]
+
+
+def test_a_whole_nik_in_the_address_finds_nothing(client, operator_user, world):
+    """The app never puts a whole NIK in an address; one typed there by hand finds nothing,
+    so no link, bookmark or log line with a NIK in it is worth making."""
+    client.force_login(operator_user)
+    response = client.get(list_url(world), {"q": YOHANES})
+    assert [e.code for e in response.context["filter"].form.errors.as_data()["q"]] == [
+        "nik_in_address"
+    ]
+    assert list(response.context["object_list"]) == []
+    # A token from another session, or an expired one, is not a NIK either.
+    response = client.get(list_url(world), {"nik": "made-up"})
+    assert response.status_code == 302 and "nik=" not in response.url
+
+
+def test_guessing_a_nik_by_searching_is_stopped_by_the_daily_limit(
+    client, koordinator_user, world, settings
+):
+    """The attack of issue 8: a masked NIK (53xxxxxxxxxx0002), a known kecamatan and sex
+    leave the birth date, about 730 candidates. Each search may confirm one, so a masked-NIK
+    user gets a few a day: 2,000 guesses recover nothing, and each one is logged."""
+    settings.NIK_LOOKUPS_PER_DAY = 10
+    client.force_login(koordinator_user)
+    day = datetime.date(1989, 1, 1)
+    candidates = [f"530305{(day + n * DAY):%d%m%y}0002" for n in range(2000)]
+    assert YOHANES in candidates[10:]  # the real one comes after the first ten
+    recovered = []
+    for nik in candidates:
+        response = client.post(list_url(world), {"q": nik})
+        if "nik=" in response.url and client.get(response.url).context["object_list"]:
+            recovered.append(nik)
+        client.cookies.pop("messages", None)  # the refusals, read below
+    assert recovered == []
+    assert NikLookup.objects.filter(user=koordinator_user).count() == 2000
+    assert NikLookup.objects.filter(user=koordinator_user, refused=False).count() == 10
+    # The refusal says why and what to do instead.
+    response = client.post(list_url(world), {"q": YOHANES}, follow=True)
+    [message] = [str(m) for m in response.context["messages"]][-1:]
+    assert " 10 " in message and list(response.context["object_list"]) != [world["yohanes"]]
+    # Operators, who see NIKs anyway, are neither limited nor logged.
+    operator = UserFactory(username="op2")
+    operator.groups.add(Group.objects.get(name="Operator"))
+    client.force_login(operator)
+    assert found(client, world, q=YOHANES) == ["Yohanes Kolo"]
+    assert NikLookup.objects.count() == 2001
 
 
 def test_a_koordinator_cannot_uncover_a_nik_by_its_endings(client, koordinator_user, world):
@@ -440,12 +501,18 @@ def test_a_paste_saves_the_good_niks_and_lists_each_bad_one_with_its_reason(
     assert client.get(bulk).context["result"] is None
 
 
-def test_a_paste_by_a_scoped_operator_skips_residents_elsewhere(client, world):
+def test_a_paste_by_a_scoped_operator_learns_nothing_of_residents_elsewhere(client, world):
+    """Yuliana lives outside the operator's kecamatan: her NIK answers exactly as a NIK that
+    is in no list at all, without her name, without a hint that she exists."""
+    nobody = "9171015708450002"
     client.force_login(scoped_operator(world["home"]))
     bulk = reverse("residents:bulk_record", args=[world["today"].pk])
-    client.post(bulk, {"niks": f"{MARIA}\n{PAPUA}"})
-    problems = client.get(bulk).context["result"]["problems"]
-    assert [(p["nik"], p["code"]) for p in problems] == [(PAPUA, "outside_scope")]
+    client.post(bulk, {"niks": f"{MARIA}\n{PAPUA}\n{nobody}"})
+    page = client.get(bulk)
+    problems = page.context["result"]["problems"]
+    assert [(p["nik"], p["code"]) for p in problems] == [(PAPUA, "unknown"), (nobody, "unknown")]
+    assert problems[0]["reason"] == problems[1]["reason"]
+    assert "Yuliana" not in page.text
     assert reload(world["papua"]).status == S.UNRECORDED
     assert reload(world["maria"]).status == S.RECORDED
 
@@ -573,6 +640,7 @@ EXTRA = [
     ("residents:list", ["ttu"], {"status": "duplicate"}),
     ("residents:detail", ["DUPLICATE"], {}),
     ("residents:invitations", ["YESTERDAY"], {}),
+    ("visits:report", ["TODAY"], {}),
     ("residents:invitations_csv", ["YESTERDAY"], {}),
     ("admin:residents_resident_changelist", [], {}),
     ("admin:residents_backlogentry_changelist", [], {}),
@@ -591,6 +659,22 @@ def busy_world(client, world, admin_member):
     post(client, world["maria"], "recorded", visit=world["today"].pk)
     post(client, world["maria"], "unrecorded", note=f"Bukan {MARIA}, salah orang")
     DailyReportFactory(visit=world["yesterday"])
+    # NIKs typed into every free-text field, as people group them.
+    report = reverse("visits:report", args=[world["today"].pk])
+    counts = {"recorded_count": "5", "first_time_voters": "0", "failed_count": "0"}
+    for notes, reason in [
+        ("Ibu dengan NIK 5303-0212-0390-0001 tidak hadir", "NIK 5303 0212 0390 0001"),
+        ("Sidik jari 5303.0212.0390.0001 gagal", "salah 5303_0212_0390_0001"),
+        ("5303/0212/0390/0001 dan 5303,0212,0390,0001", "5303021203900001"),
+    ]:
+        assert client.post(report, counts | {"notes": notes, "reason": reason}).status_code == 302
+    backlog = reverse("backlog:list", args=["ttu"])
+    entry = {"kecamatan": world["home"].code, "date": TODAY().isoformat(), "count": "1"}
+    for kind, note in [
+        ("moved_out", "Pindah: NIK 5303-0212-0390-0001"),
+        ("first_time_voter", f"Baru {YOHANES}"),
+    ]:
+        assert client.post(backlog, entry | {"kind": kind, "note": note}).status_code == 302
     client.logout()
     return world
 
@@ -599,6 +683,7 @@ def scanned_urls(world):
     placeholders = {
         "DUPLICATE": world["petrus"].pk,
         "YESTERDAY": world["yesterday"].pk,
+        "TODAY": world["today"].pk,
     }
     matrix_world = {"visit": world["today"], "resident": world["maria"]}
     for name, (args, _data, _expected) in MATRIX.items():
@@ -647,3 +732,42 @@ def test_the_same_scan_finds_the_full_niks_an_operator_sees(client, operator_use
     assert f"{detail_url(busy_world['maria'])}?{{}}" in found
     csv_url = reverse("residents:invitations_csv", args=[busy_world["yesterday"].pk])
     assert set(found[f"{csv_url}?{{}}"]) == {MARIA, YOHANES}
+
+
+def test_no_address_carries_a_whole_nik(client, operator_user, world):
+    """Searches post and come back with a token, so no access log, browser history or proxy
+    keeps a NIK: not the redirect, not a link or form on the page found, not the next page."""
+    ResidentFactory.create_batch(60, campaign=world["campaign"], desa=world["desa"], name="Bana")
+    client.force_login(operator_user)
+    for term in (YOHANES, "5303 0512 0390 0002"):
+        response = search(client, world, q=term, status="unrecorded")
+        assert [r.name for r in response.context["object_list"]] == ["Yohanes Kolo"]
+        addresses = [url for url, _status in response.redirect_chain] + re.findall(
+            r'(?:href|action|value)="([^"]*[/?][^"]*)"', response.text
+        )
+        assert addresses and not [a for a in addresses if FULL_NIK.search(a.replace(" ", ""))]
+    page = search(client, world, q="Bana")
+    assert page.context["is_paginated"] and "Bana" in page.redirect_chain[0][0]
+
+
+def test_log_lines_mask_niks(settings):
+    """A NIK typed into an address by hand reaches the server's request log masked."""
+    import logging
+
+    from residents.log import MaskNiks
+
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        "",
+        0,
+        '"%s" %s %s',
+        (f"GET /?q={YOHANES} HTTP/1.1", "200", "5"),
+        None,
+    )
+    assert MaskNiks().filter(record)
+    assert record.getMessage() == '"GET /?q=53xxxxxxxxxx0002 HTTP/1.1" 200 5'
+    # Every handler of the project's logging goes through it, runserver's included.
+    handlers = settings.LOGGING["handlers"]
+    assert "django.server" in handlers
+    assert all("mask_niks" in handler["filters"] for handler in handlers.values())

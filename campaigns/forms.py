@@ -1,0 +1,116 @@
+"""Form pieces shared by the apps' pages and the admin."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# A whole number as written here: ASCII digits, plain (1250) or with a dot between thousands,
+# as Indonesian writes numbers and as this app shows them (1.250, 12.345.678).
+_PLAIN = re.compile(r"-?[0-9]+")
+_GROUPED = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3})+")
+_DOTTED = re.compile(r"-?[0-9.]+")  # digits and dots, wrongly grouped: 1.00, 1.0000
+# Longer than any count: refused before it is read.
+_LONGEST = 20
+
+
+class CountField(forms.IntegerField):
+    """A count as people type it: the digits 0–9, plain or with thousands dots.
+
+    ``1.000`` is one thousand, as the app itself writes it (Django's IntegerField reads 1).
+    ``1.00`` and ``1.0000`` are refused, as are digits of other scripts (٣, ３), underscores,
+    a plus sign, commas and spaces inside, all of which int() would accept or misread. A minus
+    sign is read, so that ``min_value`` says whether a negative number is allowed.
+
+    A text box, not ``type="number"``: a browser sends an empty value for a number input it
+    cannot parse (``1.000.000``), and may read ``1.000`` as one.
+    """
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Enter a whole number with the digits 0–9, for example 1250 or 1.250."),
+        "grouping": _(
+            "Enter a whole number: thousands with a dot every three digits (1.250, 12.345), "
+            "or no dots at all (1250)."
+        ),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        if len(text) <= _LONGEST:
+            if _PLAIN.fullmatch(text) or _GROUPED.fullmatch(text):
+                return int(text.replace(".", ""))
+            if _DOTTED.fullmatch(text):
+                raise ValidationError(self.error_messages["grouping"], code="grouping")
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        # A phone's number keypad, where no minus sign is needed (it has none).
+        if self.min_value is not None and self.min_value >= 0:
+            attrs.setdefault("inputmode", "numeric")
+        return attrs
+
+
+# The admin's counts (formfield_overrides): the same field, at the admin's width.
+ADMIN_COUNT_FIELDS = {
+    models.IntegerField: {
+        "form_class": CountField,
+        "widget": forms.TextInput(attrs={"class": "vIntegerField"}),
+    }
+}
+
+
+class VersionCheckMixin(forms.ModelForm):
+    """Refuses to save over a change someone else saved after this form was opened.
+
+    The form carries the version it was opened with. When the saved one is newer, the form
+    comes back with their values next to yours; sending it again replaces theirs, a choice
+    made knowingly. For models derived from campaigns.models.Versioned.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        # self.instance holds what is saved now: the form's values go in after clean().
+        if self.instance.pk and loaded is not None and loaded != self.instance.version:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_version")] = self.instance.version
+            theirs = [
+                f"{self.fields[name].label}: {_shown(getattr(self.instance, name))}"
+                for name in self.changed_data
+                if name in cleaned and hasattr(self.instance, name) and name != "loaded_version"
+            ]
+            raise ValidationError(
+                _(
+                    "Someone else saved this after you opened it. Saved now: %(theirs)s. Your "
+                    "values are in the form: save again to replace theirs, or reload the page "
+                    "to keep them."
+                ),
+                code="stale",
+                params={"theirs": "; ".join(theirs) or "—"},
+            )
+        return cleaned
+
+
+def _shown(value):
+    if value is None or value == "":
+        return "—"
+    if hasattr(value, "all"):  # a many-to-many field: its objects
+        return ", ".join(str(one) for one in value.all()) or "—"
+    return str(value)

@@ -1,0 +1,18 @@
+"""A logging filter that masks NIKs in every log line (UU 27/2022).
+
+The app never puts a whole NIK in an address (searches post), but an address typed by hand,
+an old bookmark or an error message may still carry one: it is masked before it is written.
+"""
+
+import logging
+
+from residents.nik import mask_niks_in_text
+
+
+class MaskNiks(logging.Filter):
+    def filter(self, record):
+        message = record.getMessage()
+        masked = mask_niks_in_text(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
