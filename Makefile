@@ -1,4 +1,4 @@
-.PHONY: run test bench bench-import lint format messages clean
+.PHONY: run test bench bench-import lint format messages clean backup restore
 # Local development only: production sets its own environment (see README.md).
 export DEBUG ?= True
 PYTHON ?= python3
@@ -16,6 +16,9 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py import_wilayah
 	$(PY) manage.py seed_demo
+	# The worker that runs the import jobs starts beside the server and stops with it.
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed
@@ -44,3 +47,19 @@ messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# PostgreSQL only (see README.md, "Backups"): a dump of DATABASE_URL, readable by its owner
+# alone (it holds NIKs), into $(BACKUP_DIR) with the date and time in its name.
+BACKUP_DIR ?= var/backups
+backup:
+	@case "$(DATABASE_URL)" in postgres*://*) ;; *) echo "Set DATABASE_URL=postgres://..." >&2; exit 2;; esac
+	@mkdir -p $(BACKUP_DIR) && chmod 700 $(BACKUP_DIR)
+	@umask 077 && file=$(BACKUP_DIR)/ektp-$$(date +%Y%m%d-%H%M%S).dump && \
+	pg_dump --format=custom --no-owner --no-privileges --dbname="$(DATABASE_URL)" --file="$$file" && \
+	chmod 600 "$$file" && echo "$$file"
+
+# Into an empty database: createdb ektp_new && DATABASE_URL=postgres://.../ektp_new make restore FILE=...
+restore:
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/ektp-....dump" >&2; exit 2; }
+	@case "$(DATABASE_URL)" in postgres*://*) ;; *) echo "Set DATABASE_URL=postgres://..." >&2; exit 2;; esac
+	pg_restore --no-owner --no-privileges --exit-on-error --single-transaction --dbname="$(DATABASE_URL)" "$(FILE)"

@@ -16,7 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from campaigns.forms import ADMIN_COUNT_FIELDS, VersionCheckMixin
-from campaigns.models import Campaign, Desa, Kabupaten, Kecamatan, OperatorScope, Provinsi, Visit
+from campaigns.models import (
+    AuditEntry,
+    Campaign,
+    Desa,
+    Kabupaten,
+    Kecamatan,
+    OperatorScope,
+    Provinsi,
+    Visit,
+)
 
 User = get_user_model()
 RelatedOnly = admin.RelatedOnlyFieldListFilter
@@ -386,3 +395,24 @@ class EktpUserAdmin(UserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+
+# The audit log: read only, for admins.
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "action", "description", "campaign", "address"]
+    list_filter = ["action", "at", ("campaign", RelatedOnly), ("user", RelatedOnly)]
+    list_select_related = ["campaign"]
+    search_fields = ["username", "description", "address"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -425,3 +426,58 @@ class OperatorScope(models.Model):
             )
             user._kecamatan_codes = codes or None
         return user._kecamatan_codes
+
+
+class AuditEntry(models.Model):
+    """One event of the audit log: who did what, when and from where (UU 27/2022).
+
+    Logins and failed logins, changes of roles and areas, exports and printed lists of
+    personal data, whole-NIK searches, imports and purges; written by campaigns.audit. The
+    description never holds a whole NIK. Admins read it; nobody changes it, and entries older
+    than AUDIT_RETENTION_DAYS are removed by `manage.py purge_audit`.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKED_OUT = "locked_out", _("Locked out after failed logins")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        AREA_CHANGED = "area_changed", _("Operator's area changed")
+        EXPORT = "export", _("Export or print of personal data")
+        NIK_SEARCH = "nik_search", _("Whole-NIK search")
+        IMPORT = "import", _("Import of a backlog list")
+        PURGE = "purge", _("Personal data removed")
+        AUDIT_PURGE = "audit_purge", _("Old audit entries removed")
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    # Kept when the user is deleted; for a failed login, the name that was tried.
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    campaign = models.ForeignKey(
+        Campaign,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("campaign"),
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        # Read only: an entry is never added, changed or deleted by hand.
+        default_permissions = ["view"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"

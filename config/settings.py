@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
     "campaigns",
     "devices",
     "residents",
@@ -45,7 +48,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Below WhiteNoise, so static files keep their long cache; every page gets these three.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "config.middleware.NoStoreMiddleware",
+    "config.middleware.SessionMiddleware",  # Django's, leaving the session alone on a 5xx
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -84,10 +91,19 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # a failed request saves nothing
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A kept connection is tested before each request uses it: after the database restarts,
+# the next request reconnects instead of failing on the dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Each transaction takes the write lock at BEGIN, so that one that reads, then writes
     # (the ledger's balance check) waits for the others (PostgreSQL locks a row instead).
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+else:
+    # An unreachable database answers the 503 page in seconds, not after the proxy's timeout
+    # (libpq waits at least 2 seconds a host address; name the server by its IP address).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -108,8 +124,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Behind a reverse proxy, set AXES_IPWARE_PROXY_COUNT=1 to read the client address.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+# The client's address, through django-ipware. Behind the reverse proxy of README.md
+# ("Deploying"), which appends the address it sees to X-Forwarded-For, set
+# AXES_IPWARE_PROXY_COUNT=1: the address the proxy saw is then the last one of the header,
+# so an address a client writes into the header itself is ignored. ipware counts only the
+# proxies listed in the header, and the last proxy's own address is REMOTE_ADDR: one fewer.
+# Without the variable, the connection's own address (REMOTE_ADDR) is used.
+if proxies := env.int("AXES_IPWARE_PROXY_COUNT", default=0):
+    AXES_IPWARE_PROXY_COUNT = proxies - 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    # Count from the right, however many addresses a client put in front.
+    IPWARE_STRICT = False
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -145,12 +170,83 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Uploaded backlog lists wait here between the dry run and the save (they hold NIKs;
-# they are removed after the save, or after a day).
+# Everything from the app's own origin, nothing inline: no <script> or <style> in a page,
+# no style="" attribute (the charts draw with SVG presentation attributes, which CSP allows).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# No page needs a camera, a microphone or a location; nor may anything embedded ask for one.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ]
+}
+
+# A session ends after a working day without a request (each request starts the clock
+# again: config.middleware.SessionMiddleware), so a phone left logged in overnight is
+# logged out by morning.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_HOURS", default=8) * 60 * 60
+
+# Uploaded backlog lists wait in the "imports" storage between the upload and the end of
+# their import job (they hold NIKs: readable by the app's own user only; removed when the
+# save ends or fails, and by `import_cleanup` a day after a dry run). A local folder by
+# default; with web servers and workers on several machines, a shared backend, e.g.
+# IMPORT_STORAGE='{"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {...}}'.
 IMPORT_DIR = env.path("IMPORT_DIR", default=BASE_DIR / "var" / "imports")
+STORAGES["imports"] = env.json(
+    "IMPORT_STORAGE",
+    default={
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(IMPORT_DIR),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
+)
+# A list that has, or unpacks to, more than this is refused by name before it is read
+# (a 6 MB .xlsx can unpack to a million rows).
+RESIDENT_IMPORT_MAX_ROWS = env.int("RESIDENT_IMPORT_MAX_ROWS", default=1_000_000)
+RESIDENT_IMPORT_MAX_UNPACKED_MB = env.int("RESIDENT_IMPORT_MAX_UNPACKED_MB", default=500)
+# An import job whose worker has given no sign of life for this long was stopped half way.
+IMPORT_JOB_STALE_MINUTES = env.int("IMPORT_JOB_STALE_MINUTES", default=10)
+IMPORT_KEEP_HOURS = env.int("IMPORT_KEEP_HOURS", default=24)
+
+# Background jobs (the import) through Django's Tasks API (django-tasks until Django 6),
+# queued in the database and run by `manage.py db_worker`; TASKS_BACKEND can name another
+# backend (e.g. Celery or RQ) without changing the code.
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
 
 # Whole-NIK searches a day by someone who sees NIKs masked (residents.services.nik_lookup_record).
 NIK_LOOKUPS_PER_DAY = env.int("NIK_LOOKUPS_PER_DAY", default=10)
+
+# How long the audit log (campaigns.AuditEntry, and the logs of exports and whole-NIK
+# searches) is kept: `manage.py purge_audit` removes older entries. Two years by default.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+# UU 27/2022: a closed campaign's residents (names, NIKs, birth dates) are removed by
+# `manage.py purge_residents` this many days after its last day or its closing, whichever
+# is later; every count stays (residents.services.residents_purge).
+RESIDENT_RETENTION_DAYS = env.int("RESIDENT_RETENTION_DAYS", default=180)
 
 # Every handler masks NIKs (residents.log); runserver's request lines go through it too.
 LOGGING = {

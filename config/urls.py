@@ -1,7 +1,9 @@
+import logging
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views.decorators.http import require_safe
@@ -10,15 +12,24 @@ from django.views.i18n import set_language
 from campaigns.views import home
 from residents import import_views
 
+logger = logging.getLogger(__name__)
+
 
 @login_not_required
 @require_safe
+@transaction.non_atomic_requests  # ATOMIC_REQUESTS would connect before the view could catch
 def healthz(request):
-    """Liveness for a load balancer: the app answers and the database too."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness for a load balancer: the app answers and the database too (else 503)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        logger.error("Health check: the database is unreachable: %s", exc)
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
 
+
+handler500 = "config.errors.server_error"
 
 admin.site.site_header = "e-KTP Tracker"
 admin.site.site_title = "e-KTP Tracker"
@@ -48,6 +59,16 @@ urlpatterns = [
         "campaigns/<slug:slug>/import/",
         import_views.import_residents,
         name="import_residents",
+    ),
+    path(
+        "campaigns/<slug:slug>/import/<uuid:job_id>/",
+        import_views.import_job,
+        name="import_job",
+    ),
+    path(
+        "campaigns/<slug:slug>/import/<uuid:job_id>/refused.csv",
+        import_views.import_refused_csv,
+        name="import_refused_csv",
     ),
     path("visits/", include("reports.urls")),
     # The resident list, a resident's page, pasted NIKs and invitation lists of a visit.

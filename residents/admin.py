@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.admin import ChangeReasonAdmin, ChangeReasonForm, HistoryAdmin
 from campaigns.forms import ADMIN_COUNT_FIELDS
 from residents import services
-from residents.models import BacklogEntry, ExportLog, NikLookup, Resident
+from residents.models import BacklogEntry, ExportLog, ImportJob, NikLookup, Resident
 
 
 class BacklogEntryForm(ChangeReasonForm):
@@ -92,6 +92,37 @@ class NikLookupAdmin(admin.ModelAdmin):
     list_filter = ["refused", "campaign", ("user", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "campaign", "found"]
     date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Every import of a backlog list, by anyone: read only (its progress while it runs)."""
+
+    list_display = [
+        "created_at",
+        "user",
+        "campaign",
+        "filename",
+        "dry_run",
+        "status",
+        "rows_read",
+        "accepted",
+        "refused",
+        "finished_at",
+    ]
+    list_filter = ["status", "dry_run", "campaign", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "campaign"]
+    date_hierarchy = "created_at"
+    exclude = ["result"]  # the summary, with the refused values, is on the job's page
 
     def has_add_permission(self, request):
         return False

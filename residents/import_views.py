@@ -1,22 +1,25 @@
-"""Uploading the backlog list: a dry run first, then the save of the same file."""
+"""Uploading the backlog list: the check (a dry run) and the save run as background jobs,
+each with a page that shows its progress and, at the end, its summary."""
 
-import re
-import secrets
-import time
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
-from campaigns.models import Campaign, OperatorScope
-from residents.importer import ImportRefused, residents_import
+from campaigns.audit import audit_record
+from campaigns.models import AuditEntry, Campaign, OperatorScope
+from residents import import_jobs
+from residents.importer import ImportRefused
+from residents.models import ExportLog, ImportJob
 
-STALE_SECONDS = 24 * 3600  # an upload left unsaved is removed after a day: it holds NIKs
+REFRESH_SECONDS = 2  # how often a running job's page reloads itself
+JOBS_LISTED = 20
 
 
 class UploadForm(forms.Form):
@@ -37,72 +40,74 @@ def may_import(user):
     )
 
 
+def visible_jobs(user, campaign):
+    """A user's own jobs; an admin (who may view import jobs) sees everyone's."""
+    jobs = ImportJob.objects.filter(campaign=campaign).select_related("user")
+    return jobs if user.has_perm("residents.view_importjob") else jobs.filter(user=user)
+
+
 def import_residents(request, slug):
     campaign = get_object_or_404(Campaign.objects.select_related("kabupaten"), slug=slug)
     if not may_import(request.user):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
-    context = {"campaign": campaign, "form": form}
-    if request.method == "POST" and "token" in request.POST:
-        return _save(request, campaign, request.POST["token"], request.POST.get("filename", ""))
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        path = _store(request.user, upload)
         try:
-            result = residents_import(
-                campaign=campaign, path=path, filename=upload.name, by=request.user, dry_run=True
+            job = import_jobs.import_job_create(
+                campaign=campaign, user=request.user, upload=form.cleaned_data["file"]
             )
         except ImportRefused as refused:
-            path.unlink(missing_ok=True)
             form.add_error("file", refused.message)
         else:
-            context |= {"result": result, "token": path.name, "filename": upload.name}
-    return render(request, "residents/import.html", context)
-
-
-def _save(request, campaign, token, filename):
-    path = _stored(request.user, token)
-    if path is None:
-        messages.error(request, _("That upload is no longer here; upload the file again."))
-        return redirect(request.path)
-    try:
-        result = residents_import(
-            campaign=campaign, path=path, filename=filename, by=request.user, dry_run=False
-        )
-    except ImportRefused as refused:
-        messages.error(request, refused.message)
-        return redirect(request.path)
-    finally:
-        path.unlink(missing_ok=True)
-    messages.success(
-        request,
-        _("%(count)s residents imported; %(refused)s rows refused.")
-        % {"count": result.accepted, "refused": result.refused},
+            return redirect("import_job", slug=campaign.slug, job_id=job.pk)
+    jobs = visible_jobs(request.user, campaign)[:JOBS_LISTED]
+    return render(
+        request, "residents/import.html", {"campaign": campaign, "form": form, "jobs": jobs}
     )
-    return redirect("backlog:list", slug=campaign.slug)
 
 
-def _directory():
-    directory = Path(settings.IMPORT_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    for old in directory.iterdir():
-        if old.stat().st_mtime < time.time() - STALE_SECONDS:
-            old.unlink(missing_ok=True)
-    return directory
+def import_job(request, slug, job_id):
+    """A job's progress while it runs (the page reloads itself), then its summary; a checked
+    file's save is sent from here."""
+    campaign, job = _job(request, slug, job_id)
+    if request.method == "POST":
+        try:
+            save = import_jobs.import_job_save(job=job, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("import_residents", slug=campaign.slug)
+        return redirect("import_job", slug=campaign.slug, job_id=save.pk)
+    context = {
+        "campaign": campaign,
+        "job": job,
+        "result": import_jobs.result_from_json(job.result),
+        "refresh": None if job.finished else REFRESH_SECONDS,
+    }
+    return render(request, "residents/import_job.html", context)
 
 
-def _store(user, upload):
-    suffix = Path(upload.name).suffix.lower()[:6]
-    path = _directory() / f"{user.pk}-{secrets.token_hex(16)}{suffix}"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return path
+@require_safe
+def import_refused_csv(request, slug, job_id):
+    """The rows the job refused, in the file's own columns with the reasons: fixed in Excel,
+    they are imported on their own. They hold full NIKs: the download is logged."""
+    campaign, job = _job(request, slug, job_id)
+    if not job.refused_file:
+        raise Http404
+    try:
+        file = import_jobs.storage().open(job.refused_file, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    what = (_("Refused rows of %(file)s") % {"file": job.filename})[:200]
+    ExportLog.objects.create(user=request.user, campaign=campaign, what=what, rows=job.refused)
+    audit_record(
+        action=AuditEntry.Action.EXPORT, description=what, campaign=campaign, request=request
+    )
+    name = f"{Path(job.filename).stem}-{_('refused')}.csv"
+    return FileResponse(file, as_attachment=True, filename=name, content_type="text/csv")
 
 
-def _stored(user, token):
-    """The user's own stored upload, never a path the request made up."""
-    if not re.fullmatch(rf"{user.pk}-[0-9a-f]{{32}}(\.[a-z]{{1,5}})?", token):
-        return None
-    path = _directory() / token
-    return path if path.is_file() else None
+def _job(request, slug, job_id):
+    campaign = get_object_or_404(Campaign.objects.select_related("kabupaten"), slug=slug)
+    if not may_import(request.user):
+        raise PermissionDenied
+    return campaign, get_object_or_404(visible_jobs(request.user, campaign), pk=job_id)

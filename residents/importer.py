@@ -27,24 +27,28 @@ from residents.models import BacklogEntry, Resident
 
 BATCH_SIZE = 5000
 MAX_LISTED = 500  # problems listed one by one; all are counted
+PROGRESS_ROWS = 1000  # how often a progress callback hears of the rows read
 MAX_BYTES = getattr(settings, "RESIDENT_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 
-# Column names as Dukcapil's exports and hand-made spreadsheets write them.
+# Column names as hand-made spreadsheets and SIAK (Dukcapil's own system) write them, matched
+# in lower case with underscores as spaces: SIAK's NAMA_LGKP is "nama lgkp". Other columns
+# (NO_KK, TMPT_LHR, ALAMAT, NO_RT, NO_RW, ...) are not read: the work does not need them.
 HEADERS = {
     "nik": ["nik", "no nik", "nomor nik", "nomor induk kependudukan"],
-    "name": ["nama", "nama lengkap", "name"],
-    "sex": ["jk", "jenis kelamin", "l/p", "sex", "kelamin"],
-    "birth_date": ["tgl lahir", "tanggal lahir", "tgl. lahir", "birth date", "tgl_lahir"],
-    "desa": [
-        "desa",
-        "kelurahan",
-        "desa/kelurahan",
-        "desa / kelurahan",
-        "kode desa",
-        "kode wilayah",
-    ],
-    "marital_status": ["status kawin", "status perkawinan", "kawin", "status_kawin"],
-}
+    "name": ["nama", "nama lengkap", "name", "nama lgkp"],
+    "sex": ["jk", "jenis kelamin", "l/p", "sex", "kelamin", "jenis klmin", "jns klmin"],
+    "birth_date": ["tgl lahir", "tanggal lahir", "tgl. lahir", "birth date", "tgl lhr"],
+    "desa": ["desa", "kelurahan", "desa/kelurahan", "desa / kelurahan", "kode desa",
+             "kode wilayah", "nama kel", "nama kelurahan", "nama desa"],
+    "marital_status": ["status kawin", "status perkawinan", "kawin", "stat kwn", "status kwn"],
+    # SIAK gives the desa as four numbers (53, 3, 2, 2005 for 53.03.02.2005) ...
+    "province_no": ["no prop", "no propinsi", "no provinsi"],
+    "kabupaten_no": ["no kab", "no kabupaten"],
+    "kecamatan_no": ["no kec", "no kecamatan"],
+    "desa_no": ["no kel", "no kelurahan", "no desa"],
+    # ... and the kecamatan's name, which tells apart desa of the same name.
+    "kecamatan": ["kecamatan", "nama kec", "nama kecamatan"],
+}  # fmt: skip
 REQUIRED = ["nik", "name", "desa"]
 LABELS = {
     "nik": _("NIK"),
@@ -53,14 +57,36 @@ LABELS = {
     "birth_date": _("birth date"),
     "desa": _("desa"),
     "marital_status": _("marital status"),
+    "province_no": _("province number"),
+    "kabupaten_no": _("kabupaten number"),
+    "kecamatan_no": _("kecamatan number"),
+    "desa_no": _("desa number"),
+    "kecamatan": _("kecamatan"),
 }
+MISSING = {"desa": _("desa (a name or code, or the numbers NO_KEC and NO_KEL)")}
+# What the dry run says each column was read as.
+READ_AS = {
+    **LABELS,
+    "sex": _("sex (L or P; 1 male, 2 female)"),
+    "birth_date": _("birth date (day, month, year)"),
+    "desa": _("desa (name or code)"),
+    "marital_status": _("marital status (1 belum kawin, 2 kawin, 3 cerai hidup, 4 cerai mati)"),
+    "province_no": _("province number of the desa code (the campaign's if absent)"),
+    "kabupaten_no": _("kabupaten number of the desa code (the campaign's if absent)"),
+    "kecamatan_no": _("kecamatan number of the desa code"),
+    "desa_no": _("desa number of the desa code"),
+    "kecamatan": _("kecamatan name, to find the desa by its name"),
+}
+# The desa code from SIAK's numbers: each zero-padded to its width, 53.03.02.2005.
+REGION_NUMBERS = {"province_no": 2, "kabupaten_no": 2, "kecamatan_no": 2, "desa_no": 4}
 SEXES = {
-    "l": "L", "lk": "L", "laki-laki": "L", "laki laki": "L", "pria": "L", "m": "L",
-    "p": "P", "pr": "P", "perempuan": "P", "wanita": "P", "f": "P",
+    "l": "L", "lk": "L", "laki-laki": "L", "laki laki": "L", "pria": "L", "m": "L", "1": "L",
+    "p": "P", "pr": "P", "perempuan": "P", "wanita": "P", "f": "P", "2": "P",
 }  # fmt: skip
 MARITAL = {
     "belum kawin": "belum_kawin", "kawin": "kawin", "cerai hidup": "cerai_hidup",
-    "cerai mati": "cerai_mati",
+    "cerai mati": "cerai_mati", "kawin tercatat": "kawin", "kawin belum tercatat": "kawin",
+    "1": "belum_kawin", "2": "kawin", "3": "cerai_hidup", "4": "cerai_mati",  # SIAK's codes
 }  # fmt: skip
 # Control characters no cell of the list may hold: PostgreSQL's text refuses NUL; the others
 # are invisible, and most cannot go into XML (.xlsx). Tab and line breaks are ordinary text.
@@ -88,6 +114,14 @@ class Problem:
 
 
 @dataclass
+class ColumnRead:
+    """One column of the file's header row and what the import read it as ("" for not read)."""
+
+    column: str
+    read_as: str
+
+
+@dataclass
 class ImportResult:
     filename: str
     dry_run: bool
@@ -96,6 +130,7 @@ class ImportResult:
     refused: int = 0
     flagged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    columns: list[ColumnRead] = field(default_factory=list)  # the header, left to right
     per_kecamatan: Counter = field(default_factory=Counter)  # kecamatan name -> accepted rows
 
     @property
@@ -109,9 +144,21 @@ class ImportResult:
 
 
 def residents_import(
-    *, campaign: Campaign, path: Path, filename: str, by, dry_run: bool
+    *,
+    campaign: Campaign,
+    path: Path,
+    filename: str,
+    by,
+    dry_run: bool,
+    progress=None,
+    refused_rows=None,
 ) -> ImportResult:
-    """Check (and unless dry_run, save) the residents of a file for a campaign."""
+    """Check (and unless dry_run, save) the residents of a file for a campaign.
+
+    progress(result), if given, is called every PROGRESS_ROWS rows read with the counts so
+    far. refused_rows(line, values, problems), if given, receives the header (line 1, no
+    problems), then every refused row with its cells as read and the reasons.
+    """
     # The name goes into the baseline's note; on the save it comes from a form field.
     filename = CONTROL_CHARACTERS.sub("", filename)
     size = path.stat().st_size
@@ -121,19 +168,31 @@ def residents_import(
             gettext("%(name)s is %(size)s MB; the limit is %(limit)s MB. Split the file.")
             % {"name": filename, "size": size // 2**20, "limit": MAX_BYTES // 2**20},
         )
+    from residents import import_limits  # it raises ImportRefused, defined here
+
+    import_limits.refuse_unpacking_too_much(path, filename)
+    max_rows = settings.RESIDENT_IMPORT_MAX_ROWS
     result = ImportResult(filename=filename, dry_run=dry_run)
     with path.open("rb") as binary, transaction.atomic():
         rows = _rows(binary, filename)
         header = next(rows, (0, []))[1]
         columns = _columns(header, filename)
         column_names = _column_names(header, columns)
+        result.columns = _columns_read(header, columns)
         checker = _RowChecker(campaign)
+        checker.on_refused = refused_rows
+        if refused_rows:
+            refused_rows(1, header, [])
         batch = []
         for line, values in rows:
             if not any(_text(v) for v in values):
                 continue  # blank lines
             result.rows += 1
-            problems = _control_characters(line, values, column_names)
+            if result.rows > max_rows:
+                raise import_limits.too_many_rows(filename, max_rows)
+            if progress and result.rows % PROGRESS_ROWS == 0:
+                progress(result)
+            problems = _control_characters(line, values, column_names, columns)
             if problems:
                 resident = None
             else:
@@ -143,7 +202,11 @@ def residents_import(
                     result.problems.append(problem)
             if resident is None:
                 result.refused += 1
+                if refused_rows:
+                    refused_rows(line, values, problems)
                 continue
+            if refused_rows:
+                resident.values = values  # a duplicate of an earlier batch is refused later
             result.flagged += bool(problems)
             batch.append(resident)
             if len(batch) >= BATCH_SIZE:
@@ -153,6 +216,8 @@ def residents_import(
         _baseline(campaign, checker, result, by)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            _audit(campaign, result, by)
     return result
 
 
@@ -223,13 +288,16 @@ def _xlsx_rows(binary, filename):
 
 def _columns(header, filename):
     """Which column holds which field, matching header names leniently."""
-    wanted = {_normal(name): key for key, names in HEADERS.items() for name in names}
+    wanted = {_header(name): key for key, names in HEADERS.items() for name in names}
     columns = {}
     for index, name in enumerate(header):
-        key = wanted.get(_normal(_text(name)))
+        key = wanted.get(_header(_text(name)))
         if key and key not in columns:
             columns[key] = index
-    missing = [str(LABELS[key]) for key in REQUIRED if key not in columns]
+    found = set(columns)
+    if {"kecamatan_no", "desa_no"} <= found:
+        found.add("desa")  # SIAK's numbers make the desa code
+    missing = [str(MISSING.get(key, LABELS[key])) for key in REQUIRED if key not in found]
     if missing:
         raise ImportRefused(
             "missing_columns",
@@ -237,6 +305,26 @@ def _columns(header, filename):
             % {"name": filename, "missing": ", ".join(missing)},
         )
     return columns
+
+
+def _columns_read(header, columns):
+    """Each named column of the header and what it is read as, for the dry run to show."""
+    keys = {index: key for key, index in columns.items()}
+    by_name = "desa" in keys.values() and "desa_no" in columns  # names only where no numbers
+    read = []
+    for index, name in enumerate(header):
+        text = CONTROL_CHARACTERS.sub("", _text(name))
+        if not text:
+            continue
+        key = keys.get(index)
+        if key is None:
+            read_as = ""
+        elif key == "desa" and by_name:
+            read_as = gettext("desa by name, where the row has no desa number")
+        else:
+            read_as = str(READ_AS[key])
+        read.append(ColumnRead(text, read_as))
+    return read
 
 
 def _column_names(header, columns):
@@ -262,8 +350,11 @@ def _column_letter(index):
     return letters
 
 
-def _control_characters(line, values, column_name):
-    """A problem for each cell with a control character: the row is refused."""
+def _control_characters(line, values, column_name, columns):
+    """A problem for each cell with a control character: the row is refused.
+
+    The value is shown only for the columns read: the others (NO_KK, ALAMAT) stay out of
+    the result, which an import job keeps in the database."""
     if not CONTROL_CHARACTERS.search("".join(v for v in values if isinstance(v, str))):
         return []  # one search a row: a million rows pass here
     problems = []
@@ -275,7 +366,9 @@ def _control_characters(line, values, column_name):
                 "This cell holds an invisible control character (%(code)s), which cannot be "
                 "saved. Delete it or retype the cell, then import again."
             ) % {"code": f"U+{ord(found.group()):04X}"}
-            shown = CONTROL_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}", text).strip()
+            shown = ""
+            if index in columns.values():
+                shown = CONTROL_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}", text).strip()
             problems.append(
                 Problem(line, column_name(index), shown, "control_character", message, True)
             )
@@ -283,6 +376,7 @@ def _control_characters(line, values, column_name):
 
 
 def _pick(values, columns):
+    """The row's cells by field: only the columns read, so nothing else goes any further."""
     return {key: values[index] if index < len(values) else None for key, index in columns.items()}
 
 
@@ -304,13 +398,17 @@ class _RowChecker:
             self.desa_by_code[d.code.replace(".", "")] = d
             self.desa_by_name.setdefault(_normal(d.name, squeeze=True), []).append(d)
         self.kecamatan_names = {d.kecamatan_id: d.kecamatan.name for d in desa}
+        # "53.03" -> NO_PROP 53, NO_KAB 03, for a SIAK file without them
+        self.kabupaten_numbers = dict(
+            zip(["province_no", "kabupaten_no"], campaign.kabupaten_id.split("."), strict=True)
+        )
         self.accepted_per_kecamatan = Counter()
 
     def check(self, line, raw):
         problems = []
 
-        def problem(key, code, message, refused=True):
-            value = _text(raw.get(key))
+        def problem(key, code, message, refused=True, value=None):
+            value = _text(raw.get(key)) if value is None else value
             problems.append(Problem(line, str(LABELS[key]), value, code, str(message), refused))
 
         listed_birth = _date(raw.get("birth_date"))
@@ -340,7 +438,7 @@ class _RowChecker:
         name = _text(raw.get("name"))
         if not name:
             problem("name", "required", gettext("The name is empty."))
-        desa = self._desa(raw.get("desa"), problem)
+        desa = self._desa(raw, problem)
         if any(p.refused for p in problems):
             return None, problems
         info = check.info
@@ -368,12 +466,27 @@ class _RowChecker:
         )
         return resident, problems
 
-    def _desa(self, value, problem):
-        text = _text(value)
+    def _desa(self, raw, problem):
+        """The desa by SIAK's numbers when the row has them, else by its code or name."""
+        if _text(raw.get("desa_no")):
+            return self._desa_by_numbers(raw, problem)
+        text = _text(raw.get("desa"))
         by_code = self.desa_by_code.get(text.replace(".", "").replace(" ", ""))
         if by_code:
             return by_code
         matches = self.desa_by_name.get(_normal(text, squeeze=True), [])
+        kecamatan = _text(raw.get("kecamatan"))
+        if matches and kecamatan:
+            key = _kecamatan_key(kecamatan)
+            matches = [d for d in matches if _kecamatan_key(d.kecamatan.name) == key]
+            if not matches:
+                problem(
+                    "desa",
+                    "desa_not_in_kecamatan",
+                    gettext("Kecamatan %(kecamatan)s has no desa %(name)s.")
+                    % {"kecamatan": kecamatan, "name": text},
+                )
+                return None
         if len(matches) == 1:
             return matches[0]
         if matches:
@@ -392,6 +505,35 @@ class _RowChecker:
             )
         return None
 
+    def _desa_by_numbers(self, raw, problem):
+        """SIAK's NO_PROP, NO_KAB, NO_KEC and NO_KEL: 53, 3, 2, 2005 is desa 53.03.02.2005.
+        Without a province or kabupaten number, the campaign's is meant."""
+        parts = []
+        for key, width in REGION_NUMBERS.items():
+            value = raw.get(key)
+            if key in self.kabupaten_numbers and not _text(value):
+                value = self.kabupaten_numbers[key]
+            number = _region_number(value, width)
+            if number is None:
+                problem(
+                    key,
+                    "bad_region_number",
+                    gettext("Not a number of at most %(digits)s digits.") % {"digits": width},
+                )
+                return None
+            parts.append(number)
+        code = ".".join(parts)
+        desa = self.desa_by_code.get(code.replace(".", ""))
+        if desa is None:
+            problem(
+                "desa",
+                "unknown_desa",
+                gettext("No desa %(name)s in %(kabupaten)s.")
+                % {"name": code, "kabupaten": self.campaign.kabupaten.name},
+                value=code,
+            )
+        return desa
+
 
 @dataclass(slots=True)
 class _Row:
@@ -406,6 +548,7 @@ class _Row:
     desa_id: str
     kecamatan_id: str
     flags: list
+    values: list | None = None  # the cells as read, kept only for refused_rows
 
 
 COLUMNS = ["campaign_id", "nik", "name", "sex", "birth_date", "marital_status", "desa_id",
@@ -428,11 +571,12 @@ def _save(batch, checker, result):
             fresh.append(row)
             continue
         result.refused += 1
+        message = gettext("This NIK is already in the campaign's list, or earlier in the file.")
+        problem = Problem(row.line, str(LABELS["nik"]), row.nik, "duplicate_nik", message, True)
         if len(result.problems) < MAX_LISTED:
-            message = gettext("This NIK is already in the campaign's list, or earlier in the file.")
-            result.problems.append(
-                Problem(row.line, str(LABELS["nik"]), row.nik, "duplicate_nik", message, True)
-            )
+            result.problems.append(problem)
+        if checker.on_refused:
+            checker.on_refused(row.line, row.values, [problem])
     if connection.vendor == "postgresql":
         # COPY is several times faster than INSERT for a million rows.
         table, columns = Resident._meta.db_table, ", ".join(COLUMNS)
@@ -486,10 +630,30 @@ def _text(value):
     return str(value).strip()
 
 
+def _header(text):
+    """A header name to match: SIAK's NAMA_LGKP is 'nama lgkp'."""
+    return _normal(str(text).replace("_", " "))
+
+
 def _normal(text, squeeze=False):
     """Lower case, single spaces; with squeeze, letters and digits only ('N i a n' = 'Nian')."""
     text = re.sub(r"\s+", " ", str(text).strip().lower())
     return re.sub(r"[^0-9a-z]", "", text) if squeeze else text
+
+
+def _kecamatan_key(name):
+    """'Kec. Kota Kefamenanu', 'KOTA KEFAMENANU' and 'Kota Kefamenanu' are one kecamatan."""
+    return _normal(re.sub(r"^\s*(kecamatan|kec\.?)\s+", "", str(name), flags=re.I), squeeze=True)
+
+
+def _region_number(value, width):
+    """A region number as SIAK writes it (3, '3' or '03') zero-padded to width; else None."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a spreadsheet's number cell
+    text = _text(value)
+    if not re.fullmatch(r"[0-9]+", text) or int(text) >= 10**width:
+        return None
+    return f"{int(text):0{width}d}"
 
 
 def _date(value):
@@ -510,3 +674,18 @@ def _date(value):
         except ValueError:
             continue
     return None
+
+
+def _audit(campaign, result, by):
+    """The save in the audit log, in its transaction: who imported which file, and how much."""
+    from campaigns.audit import audit_record
+    from campaigns.models import AuditEntry
+
+    description = gettext("%(file)s: %(accepted)s residents imported, %(refused)s rows refused")
+    params = {"accepted": result.accepted, "refused": result.refused}
+    audit_record(
+        action=AuditEntry.Action.IMPORT,
+        description=description % {"file": niks.mask_niks_in_text(result.filename), **params},
+        user=by,
+        campaign=campaign,
+    )

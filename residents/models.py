@@ -1,6 +1,7 @@
 """The backlog ledger: residents not yet recorded, per kecamatan, as dated entries."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -431,3 +432,77 @@ class NikLookup(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.masked_nik}"
+
+
+class ImportJob(models.Model):
+    """One import of a backlog list, a dry run or a save, run in the background.
+
+    The page and the admin read its counts while the worker updates them; at the end it keeps
+    the same summary as the dry run showed before (`result`). The uploaded file lives in the
+    "imports" storage under `file_name` only until the job no longer needs it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("File refused")
+        FAILED = "failed", _("Failed")
+
+    FINISHED = [Status.DONE, Status.REFUSED, Status.FAILED]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", models.CASCADE, related_name="+", verbose_name=_("campaign")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    file_name = models.CharField(
+        _("stored file"), max_length=255, blank=True, help_text=_("Empty once removed.")
+    )
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    dry_run = models.BooleanField(_("dry run"))
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, help_text=_("Of the messages in the result.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    rows_expected = models.PositiveIntegerField(
+        _("rows expected"), null=True, blank=True, help_text=_("Estimated at the upload.")
+    )
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    accepted = models.PositiveIntegerField(_("accepted"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    refused_file = models.CharField(
+        _("refused rows (CSV)"), max_length=255, blank=True, help_text=_("Empty once removed.")
+    )
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        indexes = [models.Index(fields=["status", "created_at"], name="importjob_status_idx")]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self):
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self):
+        """How far the reading is, for the progress bar; None when the total is unknown."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_expected:
+            return None
+        return min(99, 100 * self.rows_read // self.rows_expected)

@@ -1,17 +1,20 @@
 """Writing the backlog ledger."""
 
 import datetime
+import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, Kecamatan, OperatorScope, Visit
+from campaigns.audit import audit_record
+from campaigns.models import AuditEntry, Campaign, Kecamatan, OperatorScope, Visit
 from campaigns.services import campaign_check_open
 from residents.models import BacklogEntry, NikLookup, Resident
 from residents.nik import NikError, clean_nik, mask_nik, mask_niks_in_text
@@ -269,7 +272,22 @@ def nik_lookup_record(*, user, campaign: Campaign, nik: str) -> NikLookup:
     if not lookup.refused:
         lookup.found = Resident.objects.visible_to(user).filter(campaign=campaign, nik=nik).first()
     lookup.save()
+    if lookup.refused:
+        outcome = gettext("refused: over the daily limit")
+    else:
+        outcome = gettext("found") if lookup.found else gettext("not found")
+    nik_search_audit(user=user, campaign=campaign, nik=nik, outcome=outcome)
     return lookup
+
+
+def nik_search_audit(*, user, campaign: Campaign, nik: str, outcome: str = "") -> None:
+    """A whole-NIK search in the audit log, the NIK masked: every one, by any role."""
+    audit_record(
+        action=AuditEntry.Action.NIK_SEARCH,
+        description=f"{mask_nik(nik)}: {outcome}" if outcome else mask_nik(nik),
+        user=user,
+        campaign=campaign,
+    )
 
 
 def nik_lookup_refusal() -> str:
@@ -277,3 +295,194 @@ def nik_lookup_refusal() -> str:
         "You have searched by a whole NIK %(limit)s times today, the most allowed for those "
         "who see NIKs masked. Search by name or by the last 4 digits, or try again tomorrow."
     ) % {"limit": settings.NIK_LOOKUPS_PER_DAY}
+
+
+# --- Retention (UU 27/2022): a closed campaign's residents removed, every count kept ----------
+
+# What stands in a note for a resident's name or NIK once they are removed.
+REMOVED = "[…]"
+# A NIK as Resident.__str__ and the koordinators' pages mask it, and a NIK masked whole.
+_MASKED_NIK = re.compile(r"\b\d{0,2}x{10,}\d{0,4}\b")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class PurgeResult:
+    dry_run: bool
+    residents: int  # rows of the list removed
+    history: int  # their django-simple-history records removed
+    notes: int  # ledger entries (and their history records) whose note named residents
+    purge_from: datetime.date
+
+
+def campaign_closed_on(campaign: Campaign) -> datetime.date | None:
+    """The day the campaign was last set to closed (from its history), None when open."""
+    if campaign.status != Campaign.Status.CLOSED:
+        return None
+    since = None
+    for status, when in campaign.history.order_by("-history_date", "-history_id").values_list(
+        "status", "history_date"
+    ):
+        if status != Campaign.Status.CLOSED:
+            break
+        since = when
+    # A campaign created closed, or loaded without history: its last day stands in.
+    return timezone.localdate(since) if since else campaign.last_day
+
+
+def resident_purge_date(campaign: Campaign) -> datetime.date | None:
+    """The first day a closed campaign's residents may be removed: RESIDENT_RETENTION_DAYS
+    after its last day or its closing, whichever is later; None while it is open."""
+    closed_on = campaign_closed_on(campaign)
+    if closed_on is None:
+        return None
+    start = max(closed_on, campaign.last_day)
+    return start + datetime.timedelta(days=settings.RESIDENT_RETENTION_DAYS)
+
+
+@transaction.atomic
+def residents_purge(*, campaign: Campaign, by=None, dry_run: bool) -> PurgeResult:
+    """Remove the names, NIKs and birth dates of a closed campaign's residents (UU 27/2022).
+
+    The resident rows and their history records go; every ledger note that names one of
+    them, or carries a NIK, has it replaced by "[…]" (in the ledger's history too). Every
+    number stays: the target is the ledger's sum and the recorded count the daily reports'
+    (reports.progress), and neither loses a row. Refused (code campaign_not_closed or
+    retention_period) for an open campaign or before resident_purge_date. A dry run counts
+    what would go and changes nothing; the purge itself is in the audit log.
+    """
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    purge_from = resident_purge_date(campaign)
+    if purge_from is None:
+        raise ValidationError(
+            _("Campaign %(campaign)s is not closed: its residents are still needed."),
+            code="campaign_not_closed",
+            params={"campaign": campaign.name},
+        )
+    if timezone.localdate() < purge_from:
+        raise ValidationError(
+            _(
+                "The residents of %(campaign)s may be removed from %(date)s on: %(days)s days "
+                "after the campaign's last day or its closing, whichever is later."
+            ),
+            code="retention_period",
+            params={
+                "campaign": campaign.name,
+                "date": date_format(purge_from, "SHORT_DATE_FORMAT"),
+                "days": settings.RESIDENT_RETENTION_DAYS,
+            },
+        )
+    residents = Resident.objects.filter(campaign=campaign)
+    history = Resident.history.filter(campaign_id=campaign.pk)
+    names = _resident_names(residents, history)
+    notes = _scrub_ledger_notes(campaign, names, dry_run=dry_run)
+    result = PurgeResult(
+        dry_run=dry_run,
+        residents=residents.count(),
+        history=history.count(),
+        notes=notes,
+        purge_from=purge_from,
+    )
+    if dry_run:
+        return result
+    _delete_residents(campaign, residents)
+    history.delete()  # after the rows: a deletion through the ORM writes history records
+    audit_record(
+        action=AuditEntry.Action.PURGE,
+        description=gettext(
+            "%(residents)s residents and %(history)s history records removed; "
+            "%(notes)s ledger notes cleaned"
+        )
+        % {"residents": result.residents, "history": result.history, "notes": result.notes},
+        user=by,
+        campaign=campaign,
+    )
+    return result
+
+
+def _normal_name(text: str) -> str:
+    return " ".join(_WORD.findall(text)).casefold()
+
+
+def _resident_names(residents, history) -> set[str]:
+    """Every name the campaign's residents had, as words in lower case."""
+    names = set()
+    for queryset in (residents, history):
+        for name in queryset.values_list("name", flat=True).distinct().iterator(chunk_size=5000):
+            normal = _normal_name(name)
+            if normal:
+                names.add(normal)
+    return names
+
+
+def scrub_names(text: str, names: set[str]) -> str:
+    """`text` with each NIK (whole or masked) and each run of words that is a full name in
+    `names` (as _normal_name gives them) replaced by REMOVED; the longest name first."""
+    text = _MASKED_NIK.sub(REMOVED, mask_niks_in_text(text))
+    longest = max((name.count(" ") + 1 for name in names), default=0)
+    words = list(_WORD.finditer(text))
+    spans, i = [], 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            run = words[i : i + n]
+            if " ".join(w.group() for w in run).casefold() in names:
+                spans.append((run[0].start(), run[-1].end()))
+                i += n
+                break
+        else:
+            i += 1
+    for start, end in reversed(spans):
+        text = text[:start] + REMOVED + text[end:]
+    return text
+
+
+def _scrub_ledger_notes(campaign, names, *, dry_run) -> int:
+    """Clean the notes of the campaign's ledger and of its history; how many entries."""
+    cleaned = set()
+    for model, fields in (
+        (BacklogEntry, ["note"]),
+        (BacklogEntry.history.model, ["note", "history_change_reason"]),
+    ):
+        rows = model._default_manager.filter(campaign_id=campaign.pk)
+        changed = []
+        for row in rows.only(*{model._meta.pk.attname, "id", *fields}).iterator(chunk_size=2000):
+            dirty = False
+            for field in fields:
+                value = getattr(row, field)
+                new = (
+                    scrub_names(value, names)[: model._meta.get_field(field).max_length]
+                    if value
+                    else value
+                )
+                if new != value:
+                    setattr(row, field, new)
+                    dirty = True
+            if dirty:
+                changed.append(row)
+                cleaned.add(row.id)
+        if changed and not dry_run:
+            model._default_manager.bulk_update(changed, fields, batch_size=1000)
+    return len(cleaned)
+
+
+def _delete_residents(campaign, residents) -> None:
+    """Delete the rows in one statement: a million residents go in seconds, and no
+    django-simple-history record of each deletion (which would keep the name) is written."""
+    relations = [
+        field
+        for field in Resident._meta.get_fields(include_hidden=True)  # related_name="+" too
+        if field.auto_created and not field.concrete
+    ]
+    if any(rel.on_delete is not models.SET_NULL for rel in relations):
+        residents.delete()  # a relation the fast way would break: the ORM's own way
+        return
+    for rel in relations:  # e.g. NikLookup.found: the search stays, without whom it found
+        rel.related_model._base_manager.filter(**{f"{rel.field.name}__campaign": campaign}).update(
+            **{rel.field.name: None}
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(Resident._meta.db_table)} "
+            "WHERE campaign_id = %s",
+            [campaign.pk],
+        )

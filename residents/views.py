@@ -16,7 +16,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 
-from campaigns.models import Campaign, Desa, Visit
+from campaigns.audit import audit_record
+from campaigns.models import AuditEntry, Campaign, Desa, Visit
 from campaigns.services import campaign_check_open
 from residents import selectors, services
 from residents.forms import (
@@ -121,13 +122,20 @@ class ResidentListView(FilterView):
         if not nik:
             if term:
                 query["q"] = term
-        elif may_see_nik(request.user) or self._lookup_allowed(nik):
+        elif self._whole_nik_allowed(nik):
             searches = request.session.get(NIK_SEARCHES_SESSION_KEY, {})
             token = secrets.token_urlsafe(8)
             kept = list(searches.items())[-(NIK_SEARCHES_KEPT - 1) :]
             request.session[NIK_SEARCHES_SESSION_KEY] = dict(kept) | {token: nik}
             query["nik"] = token
         return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+    def _whole_nik_allowed(self, nik):
+        if not may_see_nik(self.request.user):
+            return self._lookup_allowed(nik)  # limited a day; logged (NikLookup, audit log)
+        # Unlimited for those whose work needs it, but in the audit log all the same.
+        services.nik_search_audit(user=self.request.user, campaign=self.campaign, nik=nik)
+        return True
 
     def _lookup_allowed(self, nik):
         lookup = services.nik_lookup_record(user=self.request.user, campaign=self.campaign, nik=nik)
@@ -388,8 +396,25 @@ def invitations(request, visit_id):
     """A printable list, per desa, of the people to call in for a visit."""
     visit = get_object_or_404(Visit.objects.visible_to(request.user).with_place(), pk=visit_id)
     residents = list(_invited(visit, request.user))
+    # Names (and NIKs, to those who see them) on paper: an export as much as the CSV.
+    _audit_export(
+        request, visit, _("Printed invitation list for the visit %(visit)s"), len(residents)
+    )
     context = {"visit": visit, "residents": residents, "today": timezone.localdate()}
     return render(request, "residents/invitations.html", context)
+
+
+def _audit_export(request, visit, template, rows):
+    """Log an export or print of an invitation list in the audit log; returns what it was."""
+    what = template % {"visit": visit}
+    audit_record(
+        action=AuditEntry.Action.EXPORT,
+        description=ngettext("%(what)s: %(count)s resident", "%(what)s: %(count)s residents", rows)
+        % {"what": what, "count": rows},
+        campaign=visit.campaign,
+        request=request,
+    )
+    return what
 
 
 def _text_cell(value):
@@ -411,11 +436,11 @@ def invitations_csv(request, visit_id):
     each download is logged. UTF-8 with a BOM and semicolons, as Indonesian Excel reads."""
     visit = get_object_or_404(Visit.objects.visible_to(request.user).with_place(), pk=visit_id)
     residents = list(_invited(visit, request.user))
+    what = _audit_export(
+        request, visit, _("Invitation list (CSV) for the visit %(visit)s"), len(residents)
+    )
     ExportLog.objects.create(
-        user=request.user,
-        campaign=visit.campaign,
-        what=(_("Invitation list (CSV) for the visit %(visit)s") % {"visit": visit})[:200],
-        rows=len(residents),
+        user=request.user, campaign=visit.campaign, what=what[:200], rows=len(residents)
     )
     place = slugify(visit.desa.name if visit.desa_id else visit.kecamatan.name)
     filename = f"undangan-{visit.date.isoformat()}-{place or visit.pk}.csv"

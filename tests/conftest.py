@@ -14,6 +14,22 @@ def _fast_and_plain(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _imports_apart(settings, tmp_path):
+    """Uploaded lists in a folder of the test's own; jobs run at once (ImmediateBackend)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "imports": {
+            **settings.STORAGES["imports"],
+            "OPTIONS": {
+                **settings.STORAGES["imports"]["OPTIONS"],
+                "location": str(tmp_path / "imports"),
+            },
+        },
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def _user_in(group_name, **kwargs):
     user = UserFactory(**kwargs)
     user.groups.add(Group.objects.get(name=group_name))
@@ -34,3 +50,15 @@ def koordinator_user(db):
 def admin_member(db):
     """A member of the Admin group (staff, not superuser): the role, not Django's bypass."""
     return _user_in("Admin", username="dukcapil-admin", is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the project's language, whatever a test before it activated (the
+    import jobs keep the language they were started in)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -7,10 +7,13 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from campaigns.models import OperatorScope
+from residents.models import ImportJob
 from tests.factories import (
     BacklogEntryFactory,
     CampaignFactory,
@@ -119,6 +122,29 @@ MATRIX = {
             "admin": (200, 200),
         },
     ),
+    # Another operator's finished check: an admin sees every job, an operator only their own.
+    "import_job": (
+        ["ttu", "JOB"],
+        {},
+        {
+            "anonymous": (LOGIN, LOGIN),
+            "operator": (404, 404),
+            "scoped_operator": (403, 403),
+            "koordinator": (403, 403),
+            "admin": (200, 302),
+        },
+    ),
+    "import_refused_csv": (
+        ["ttu", "JOB"],
+        {},
+        {
+            "anonymous": (LOGIN, LOGIN),
+            "operator": (404, 405),
+            "scoped_operator": (403, 405),
+            "koordinator": (403, 405),
+            "admin": (200, 405),
+        },
+    ),
     # The resident is in the kecamatan outside the scoped operator's area, as is the visit.
     "residents:home": (
         [],
@@ -222,12 +248,26 @@ def world():
         BacklogEntryFactory(campaign=campaign, kecamatan=kecamatan)
     visit = VisitFactory(campaign=campaign, date=today, kecamatan=outside)
     resident = ResidentFactory(campaign=campaign, desa__kecamatan=outside)
-    return {"visit": visit, "inside": inside, "resident": resident}
+    refused = storages["imports"].save("refused.csv", ContentFile(b"NIK;Reason\n"))
+    job = ImportJob.objects.create(
+        campaign=campaign,
+        user=UserFactory(username="someone"),
+        filename="daftar.csv",
+        dry_run=True,
+        status=ImportJob.Status.DONE,
+        refused=1,
+        refused_file=refused,
+    )
+    return {"visit": visit, "inside": inside, "resident": resident, "job": job}
 
 
 def url_args(args, world):
     """A MATRIX row's arguments, with its placeholders for the world's objects."""
-    placeholders = {"VISIT": world["visit"].pk, "RESIDENT": world["resident"].pk}
+    placeholders = {
+        "VISIT": world["visit"].pk,
+        "RESIDENT": world["resident"].pk,
+        "JOB": world["job"].pk,
+    }
     return [placeholders.get(arg, arg) for arg in args]
 
 

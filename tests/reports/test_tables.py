@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from campaigns.models import Campaign
 from reports.plan import campaign_plan, campaign_schedule, forecast_with_extra_sets
@@ -467,7 +468,8 @@ def test_the_schedule_shows_a_set_under_repair():
 
     (row,) = [r for r in schedule.rows if r.device == device.code]
     assert row.cells[0].visit is not None
-    assert [str(cell.note) for cell in row.cells[1:]] == ["Under repair"] * 6
+    with translation.override("en"):
+        assert [str(cell.note) for cell in row.cells[1:]] == ["Under repair"] * 6
     assert device.code not in schedule.by_day[1].free
     assert schedule.gaps == []  # its one kecamatan has a visit on the 24th
 

@@ -1,14 +1,21 @@
 """Importing the backlog list: every bad row explained, good rows saved, bad files refused."""
 
+import dataclasses
 import datetime
 import zipfile
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.template.loader import render_to_string
 from django.utils import translation
 from openpyxl import Workbook
 
+from campaigns.models import Kabupaten
+from campaigns.services import regions_import
 from residents.importer import ImportRefused, residents_import
 from residents.models import BacklogEntry, Resident
 from tests.factories import (
@@ -169,6 +176,7 @@ def test_a_nik_already_in_the_campaign_is_refused(tmp_path, campaign):
         ("backlog.pdf", b"%PDF-1.4", "wrong_kind"),
         ("backlog.xlsx", b"not a workbook", "wrong_kind"),
         ("backlog.csv", b"Nomor;Nama\n1;Ana\n", "missing_columns"),
+        ("backlog.csv", b"NIK;NAMA_LGKP;NO_KEL\n5303051203900001;Ana;1001\n", "missing_columns"),
     ],
 )
 def test_a_refused_file_saves_nothing_and_says_why(tmp_path, campaign, name, content, code):
@@ -245,9 +253,9 @@ def test_a_cell_with_a_control_character_refuses_its_row_by_line_and_column(tmp_
     assert (result.rows, result.accepted, result.refused) == (4, 1, 3)
     assert [(p.line, p.column, p.value, p.code, p.refused) for p in result.problems] == [
         (3, "name", "Maria\N{REPLACEMENT CHARACTER}Abi", "control_character", True),
-        (4, "Catatan", "rusak\N{REPLACEMENT CHARACTER}", "control_character", True),
+        (4, "Catatan", "", "control_character", True),  # a column not read is not repeated
         (5, "NIK", "5303051203900004\N{REPLACEMENT CHARACTER}", "control_character", True),
-        (5, "G", "\N{REPLACEMENT CHARACTER}", "control_character", True),
+        (5, "G", "", "control_character", True),
     ]
     assert "(U+0000)" in result.problems[0].message
     assert "(U+0001)" in result.problems[1].message
@@ -282,3 +290,200 @@ def test_an_xlsx_cell_with_a_control_character_is_refused_and_a_nul_refuses_the_
     with pytest.raises(ImportRefused) as refused:
         run(campaign, damaged)
     assert refused.value.code == "wrong_kind"
+
+
+SIAK_HEADER = (
+    "NIK;NO_KK;NAMA_LGKP;JENIS_KLMIN;TMPT_LHR;TGL_LHR;STAT_KWN;ALAMAT;NO_RT;NO_RW;"
+    "NO_PROP;NO_KAB;NO_KEC;NO_KEL;NAMA_KEC;NAMA_KEL"
+)
+SIAK_ROWS = [
+    SIAK_HEADER,
+    # 2: married man, desa 53.03.05.1001 as SIAK's numbers 53, 3, 5, 1001
+    "5303051203900001;5303050101100001;YOHANES TAEK;1;OELOLOK;12-03-1990;2;"
+    "JL. SONBAI NO. 7;001;002;53;3;5;1001;KOTA KEFAMENANU;KEFAMENANU UTARA",
+    # 3: widowed woman, zero-padded numbers for desa 53.03.11.2005
+    "5303055203950002;5303050101100002;MARIA ABI;2;KEFAMENANU;12-03-1995;4;"
+    "DUSUN OELAMI;003;001;53;03;11;2005;;",
+    # 4: 15 at the election but married (2): wajib KTP
+    "5303051405080003;5303050101100003;KORNELIS TAEK;1;KEFAMENANU;14-05-2008;2;"
+    "JL. SONBAI NO. 7;001;002;53;3;5;1001;;",
+    # 5: 15 at the election and not married (1): flagged
+    "5303051405080004;5303050101100004;YAKOBUS TAEK;1;KEFAMENANU;14-05-2008;1;"
+    "JL. SONBAI NO. 7;001;002;53;3;5;1001;;",
+    # 6: no numbers: the desa by its name within the kecamatan named
+    "5303051203900005;5303050101100005;PETRUS KASE;1;KEFAMENANU;12-03-1990;3;"
+    "JL. SONBAI NO. 9;001;002;;;;;Kec. Kota Kefamenanu;KEFAMENANU UTARA",
+    # 7: no such desa number
+    "5303051203900006;5303050101100006;ANA LAKE;1;KEFAMENANU;12-03-1990;1;"
+    "JL. SONBAI NO. 9;001;002;53;3;5;1099;;",
+    # 8: a desa number of five digits
+    "5303051203900007;5303050101100007;ANI LAKE;1;KEFAMENANU;12-03-1990;1;"
+    "JL. SONBAI NO. 9;001;002;53;3;5;10011;;",
+    # 9: the desa named is not in the kecamatan named
+    "5303051203900008;5303050101100008;ANIS LAKE;1;KEFAMENANU;12-03-1990;1;"
+    "JL. SONBAI NO. 9;001;002;;;;;KOTA KEFAMENANU;NIAN",
+]
+SIAK_COLUMNS_READ = [
+    ("NIK", "NIK"),
+    ("NO_KK", ""),
+    ("NAMA_LGKP", "name"),
+    ("JENIS_KLMIN", "sex (L or P; 1 male, 2 female)"),
+    ("TMPT_LHR", ""),
+    ("TGL_LHR", "birth date (day, month, year)"),
+    ("STAT_KWN", "marital status (1 belum kawin, 2 kawin, 3 cerai hidup, 4 cerai mati)"),
+    ("ALAMAT", ""),
+    ("NO_RT", ""),
+    ("NO_RW", ""),
+    ("NO_PROP", "province number of the desa code (the campaign's if absent)"),
+    ("NO_KAB", "kabupaten number of the desa code (the campaign's if absent)"),
+    ("NO_KEC", "kecamatan number of the desa code"),
+    ("NO_KEL", "desa number of the desa code"),
+    ("NAMA_KEC", "kecamatan name, to find the desa by its name"),
+    ("NAMA_KEL", "desa by name, where the row has no desa number"),
+]
+
+
+def database_text():
+    """Every value of every table, as one text: what the database holds after an import."""
+    values = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            values.extend(str(value) for row in cursor.fetchall() for value in row)
+    return "\n".join(values)
+
+
+def test_siak_export_is_read_with_its_codes_and_the_dry_run_says_how(tmp_path, campaign):
+    with translation.override("en"):
+        result = run(campaign, write(tmp_path, SIAK_ROWS, encoding="utf-8"), dry_run=True)
+
+    assert [(c.column, c.read_as) for c in result.columns] == SIAK_COLUMNS_READ
+    assert (result.rows, result.accepted, result.refused, result.flagged) == (8, 5, 3, 1)
+    assert problems(result) == {
+        (5, "too_young", False),
+        (7, "unknown_desa", True),
+        (8, "bad_region_number", True),
+        (9, "desa_not_in_kecamatan", True),
+    }
+    unknown = next(p for p in result.problems if p.line == 7)
+    assert (unknown.column, unknown.value) == ("desa", "53.03.05.1099")
+    too_long = next(p for p in result.problems if p.line == 8)
+    assert (too_long.column, too_long.value) == ("desa number", "10011")
+    assert not Resident.objects.exists()
+
+
+def test_siak_export_saves_what_the_work_needs_and_nothing_else(tmp_path, campaign):
+    with translation.override("en"):
+        result = run(campaign, write(tmp_path, SIAK_ROWS, encoding="utf-8"))
+
+    assert result.saved and result.accepted == 5
+    assert [(c.column, c.read_as) for c in result.columns][:3] == [
+        ("NIK", "NIK"),
+        ("NO_KK", ""),
+        ("NAMA_LGKP", "name"),
+    ]
+    saved = {
+        r.nik: (r.name, r.sex, r.birth_date, r.marital_status, r.desa_id)
+        for r in Resident.objects.all()
+    }
+    assert saved == {
+        "5303051203900001": ("YOHANES TAEK", "L", D(1990, 3, 12), "kawin", "53.03.05.1001"),
+        "5303055203950002": ("MARIA ABI", "P", D(1995, 3, 12), "cerai_mati", "53.03.11.2005"),
+        "5303051405080003": ("KORNELIS TAEK", "L", D(2008, 5, 14), "kawin", "53.03.05.1001"),
+        "5303051405080004": ("YAKOBUS TAEK", "L", D(2008, 5, 14), "belum_kawin", "53.03.05.1001"),
+        "5303051203900005": ("PETRUS KASE", "L", D(1990, 3, 12), "cerai_hidup", "53.03.05.1001"),
+    }
+    # The family card number, the address and the birthplace are not needed: not kept anywhere.
+    stored = database_text()
+    assert "YOHANES TAEK" in stored  # the scan does see the residents
+    for not_needed in ("5303050101100001", "5303050101100005", "SONBAI", "OELAMI", "OELOLOK"):
+        assert not_needed not in stored
+
+
+def test_siak_xlsx_with_numbers_spelled_out_headers_and_no_province(tmp_path, campaign):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(
+        ["NIK", "NO_KK", "NAMA_LENGKAP", "JENIS_KELAMIN", "TANGGAL_LAHIR", "STATUS_KAWIN",
+         "ALAMAT", "NO_KECAMATAN", "NO_KELURAHAN"]
+    )  # fmt: skip
+    sheet.append(
+        ["5303055203950002", 5303050101100002, "MARIA ABI", 2, datetime.datetime(1995, 3, 12),
+         3, "DUSUN OELAMI", 11, 2005]
+    )  # fmt: skip
+    sheet.append(
+        ["5303051203900001", 5303050101100001, "YOHANES TAEK", 1, "12-03-1990", 1,
+         "JL. SONBAI NO. 7", 5.0, 1001.0]
+    )  # fmt: skip
+    path = tmp_path / "siak.xlsx"
+    workbook.save(path)
+
+    with translation.override("en"):
+        result = run(campaign, path)
+
+    assert (result.accepted, result.refused, result.flagged) == (2, 0, 0)
+    assert dict((c.column, c.read_as) for c in result.columns)["NO_KELURAHAN"] == (
+        "desa number of the desa code"
+    )
+    assert set(
+        Resident.objects.values_list("nik", "sex", "marital_status", "desa_id", "birth_date")
+    ) == {
+        ("5303055203950002", "P", "cerai_hidup", "53.03.11.2005", D(1995, 3, 12)),
+        ("5303051203900001", "L", "belum_kawin", "53.03.05.1001", D(1990, 3, 12)),
+    }
+    stored = database_text()
+    assert "5303050101100002" not in stored and "OELAMI" not in stored
+
+
+def test_the_command_says_which_column_was_read_as_what(tmp_path, campaign):
+    out = StringIO()
+    with translation.override("en"):
+        call_command(
+            "import_residents",
+            str(write(tmp_path, SIAK_ROWS)),
+            "--campaign",
+            "ttu",
+            "--dry-run",
+            stdout=out,
+        )
+    output = out.getvalue()
+    assert "  NAMA_LGKP: name\n" in output
+    assert "  NO_KK: tidak dibaca\n" in output
+    assert "  NO_KEL: desa number of the desa code\n" in output
+
+
+def test_the_siak_sample_reads_against_the_real_ttu_regions():
+    regions_import(province="53")
+    campaign = CampaignFactory(slug="ttu", kabupaten=Kabupaten.objects.get(code="53.03"))
+    path = Path(settings.BASE_DIR) / "data" / "demo" / "siak-belum-rekam-contoh.csv"
+
+    result = run(campaign, path, dry_run=True)
+
+    assert (result.rows, result.accepted, result.refused, result.flagged) == (9, 7, 2, 0)
+    assert problems(result) == {(9, "unknown_desa", True), (10, "desa_not_in_kecamatan", True)}
+    assert result.per_kecamatan == {
+        "Miomaffo Barat": 2,
+        "Kota Kefamenanu": 2,
+        "Biboki Anleu": 2,
+        "Noemuti Timur": 1,
+    }
+
+
+def test_a_column_not_read_is_not_repeated_in_the_result(tmp_path, campaign):
+    """The result may be kept (an import job): an address in it would reach the database."""
+    lines = [SIAK_HEADER, SIAK_ROWS[1].replace("JL. SONBAI", "JL.\x01SONBAI")]
+    result = run(campaign, write(tmp_path, lines))
+    assert [(p.column, p.value, p.code) for p in result.problems] == [
+        ("ALAMAT", "", "control_character")
+    ]
+    assert "SONBAI" not in str(dataclasses.asdict(result))
+
+
+def test_the_page_block_names_each_column_and_what_it_was_read_as(tmp_path, campaign):
+    with translation.override("en"):
+        result = run(campaign, write(tmp_path, SIAK_ROWS), dry_run=True)
+        # As a finished import job keeps it: plain dicts, from JSON.
+        columns = dataclasses.asdict(result)["columns"]
+        html = render_to_string("includes/_import_columns.html", {"columns": columns})
+    assert "<td><code>NAMA_LGKP</code></td><td>name</td>" in html
+    assert '<td><code>NO_KK</code></td><td><span class="muted">not read</span></td>' in html

@@ -33,6 +33,9 @@ class Command(BaseCommand):
             )
         except ImportRefused as refused:
             raise CommandError(refused.message) from None
+        self.stdout.write("Kolom dibaca sebagai:")
+        for column in result.columns:
+            self.stdout.write(f"  {column.column}: {column.read_as or 'tidak dibaca'}")
         for p in result.problems:
             kind = "DITOLAK" if p.refused else "DITANDAI"
             self.stdout.write(f"baris {p.line}, {p.column} {p.value!r}: {kind}: {p.message}")
