@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Daily reports")
+
+    def ready(self):
+        from reports import receivers  # noqa: F401 (connects them)

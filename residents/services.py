@@ -18,6 +18,7 @@ from campaigns.models import AuditEntry, Campaign, Kecamatan, OperatorScope, Vis
 from campaigns.services import campaign_check_open
 from residents.models import BacklogEntry, NikLookup, Resident
 from residents.nik import NikError, clean_nik, mask_nik, mask_niks_in_text
+from residents.signals import residents_purging
 
 # An addition above this, and above the kecamatan's whole backlog, asks for confirmation: a
 # kecamatan of 30,000 residents sees about 500 turn 17 in a year, and a campaign lasts weeks.
@@ -391,7 +392,7 @@ def residents_purge(*, campaign: Campaign, by=None, dry_run: bool) -> PurgeResul
         action=AuditEntry.Action.PURGE,
         description=gettext(
             "%(residents)s residents and %(history)s history records removed; "
-            "%(notes)s ledger notes cleaned"
+            "%(notes)s notes cleaned"
         )
         % {"residents": result.residents, "history": result.history, "notes": result.notes},
         user=by,
@@ -437,32 +438,48 @@ def scrub_names(text: str, names: set[str]) -> str:
 
 
 def _scrub_ledger_notes(campaign, names, *, dry_run) -> int:
-    """Clean the notes of the campaign's ledger and of its history; how many entries."""
-    cleaned = set()
-    for model, fields in (
-        (BacklogEntry, ["note"]),
-        (BacklogEntry.history.model, ["note", "history_change_reason"]),
-    ):
-        rows = model._default_manager.filter(campaign_id=campaign.pk)
+    """Clean the notes of the campaign's ledger and of its history, and (through the
+    residents_purging signal) those of the apps above, such as the daily reports' notes."""
+    cleaned = scrub_notes(
+        [
+            (BacklogEntry.objects.filter(campaign=campaign), ["note"]),
+            (
+                BacklogEntry.history.filter(campaign_id=campaign.pk),
+                ["note", "history_change_reason"],
+            ),
+        ],
+        names,
+        dry_run=dry_run,
+    )
+    responses = residents_purging.send(
+        sender=Resident, campaign=campaign, names=names, dry_run=dry_run
+    )
+    return cleaned + sum(count for _receiver, count in responses)
+
+
+def scrub_notes(querysets_and_fields, names, *, dry_run) -> int:
+    """Clean free-text fields of each queryset with scrub_names; how many rows changed."""
+    cleaned = 0
+    for rows, fields in querysets_and_fields:
+        model = rows.model
+        pk = model._meta.pk.attname
         changed = []
-        for row in rows.only(*{model._meta.pk.attname, "id", *fields}).iterator(chunk_size=2000):
+        for row in rows.only(pk, *fields).iterator(chunk_size=2000):
             dirty = False
             for field in fields:
                 value = getattr(row, field)
-                new = (
-                    scrub_names(value, names)[: model._meta.get_field(field).max_length]
-                    if value
-                    else value
-                )
+                if not value:
+                    continue
+                new = scrub_names(value, names)[: model._meta.get_field(field).max_length]
                 if new != value:
                     setattr(row, field, new)
                     dirty = True
             if dirty:
                 changed.append(row)
-                cleaned.add(row.id)
+        cleaned += len(changed)
         if changed and not dry_run:
             model._default_manager.bulk_update(changed, fields, batch_size=1000)
-    return len(cleaned)
+    return cleaned
 
 
 def _delete_residents(campaign, residents) -> None:

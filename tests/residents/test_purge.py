@@ -108,13 +108,22 @@ def personal_data(campaign):
 def test_the_purge_removes_names_and_niks_and_keeps_every_number(client, admin_member, closed):
     campaign = closed["campaign"]
     client.force_login(admin_member)
+    from reports.models import DailyReport
+
+    report = DailyReport.objects.filter(visit__campaign=campaign).first()
+    report.notes = "Yohanes Kolo datang bersama ibunya"
+    report.save()  # a report note names a resident too, in the report and its history
     before = progress(client, campaign)
     assert before["target"] == 38 and before["recorded"] == 21  # a real campaign's numbers
     assert personal_data(campaign)  # the notes named them
 
     result = services.residents_purge(campaign=campaign, by=admin_member, dry_run=False)
 
-    assert (result.residents, result.notes) == (4, 2)
+    # Rows cleaned: ledger entries and their history records, the report and its record.
+    assert (result.residents, result.notes) == (4, 6)
+    report.refresh_from_db()
+    assert report.notes == "[…] datang bersama ibunya"
+    assert "Kolo" not in " ".join(report.history.values_list("notes", flat=True))
     assert result.history >= 4
     assert progress(client, campaign) == before
     assert not Resident.objects.filter(campaign=campaign).exists()
@@ -142,7 +151,7 @@ def test_a_dry_run_changes_nothing(client, admin_member, closed):
 
     result = services.residents_purge(campaign=campaign, dry_run=True)
 
-    assert (result.dry_run, result.residents, result.notes) == (True, 4, 2)
+    assert (result.dry_run, result.residents, result.notes) == (True, 4, 4)
     assert Resident.objects.count() == 4 and Resident.history.count() == history
     assert list(BacklogEntry.objects.values_list("note", flat=True)) == notes
     assert NikLookup.objects.get().found == closed["ani"]
