@@ -66,6 +66,8 @@ def import_job_create(*, campaign, user, upload) -> ImportJob:
     rows = import_limits.refuse_unpacking_too_much(upload, filename)
     if rows is None:
         rows = _lines(upload)
+    if rows:
+        rows -= 1  # both counts include the header row, which is no resident
     upload.seek(0)
     suffix = Path(filename).suffix.lower()[:6]
     name = storage().save(f"{uuid.uuid4().hex}{suffix}", upload)
