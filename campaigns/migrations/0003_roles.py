@@ -39,9 +39,13 @@ ADMIN_EXTRA = [
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after migrate; the groups need them now.
+    # Permissions are normally created after migrate; the groups need them now. First for the
+    # models as they are at this migration (apps=apps): the region models have since moved
+    # to the regions app (regions 0002 relabels these rows). Then, as before, for the models
+    # as the code has them, so that Admin gets later models' permissions too.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
         create_permissions(app_config, verbosity=0)
         app_config.models_module = None
 
