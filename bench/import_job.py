@@ -47,8 +47,9 @@ def main(rows):
     from django.test import Client
     from django.urls import reverse
 
-    from campaigns.models import Campaign, Desa
-    from campaigns.services import regions_import
+    from campaigns.models import Campaign
+    from regions.models import Desa
+    from regions.services import regions_import
     from residents.models import ImportJob
 
     setup_test_environment()

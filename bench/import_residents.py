@@ -39,8 +39,9 @@ def write_csv(path, rows, desa):
 
 
 def main(rows):
-    from campaigns.models import Campaign, Desa
-    from campaigns.services import regions_import
+    from campaigns.models import Campaign
+    from regions.models import Desa
+    from regions.services import regions_import
     from residents.importer import residents_import
 
     setup_test_environment()

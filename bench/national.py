@@ -33,9 +33,10 @@ REPEATS = 5
 
 
 def build():
-    from campaigns.models import Campaign, Kabupaten, Kecamatan, Visit
-    from campaigns.services import regions_import
+    from campaigns.models import Campaign, Visit
     from devices.models import Device, DeviceState
+    from regions.models import Kabupaten, Kecamatan
+    from regions.services import regions_import
     from reports.models import DailyReport
     from residents.models import BacklogEntry
 

@@ -1,4 +1,4 @@
-"""The back office: regions, campaigns with their schedule, and operators' areas."""
+"""The back office: campaigns with their schedule, and operators' areas."""
 
 from django import forms
 from django.contrib import admin
@@ -16,55 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from campaigns.forms import ADMIN_COUNT_FIELDS, VersionCheckMixin
-from campaigns.models import (
-    AuditEntry,
-    Campaign,
-    Desa,
-    Kabupaten,
-    Kecamatan,
-    OperatorScope,
-    Provinsi,
-    Visit,
-)
+from campaigns.models import AuditEntry, Campaign, OperatorScope, Visit
 
 User = get_user_model()
 RelatedOnly = admin.RelatedOnlyFieldListFilter
-
-
-# Regions: thousands of kecamatan and desa, so always autocomplete, searched by code or name.
-
-
-@admin.register(Provinsi)
-class ProvinsiAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["^code", "name"]
-
-
-@admin.register(Kabupaten)
-class KabupatenAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "provinsi"]
-    list_filter = ["provinsi"]
-    list_select_related = ["provinsi"]
-    search_fields = ["^code", "name"]
-    autocomplete_fields = ["provinsi"]
-
-
-@admin.register(Kecamatan)
-class KecamatanAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kabupaten"]
-    list_filter = ["kabupaten__provinsi"]
-    list_select_related = ["kabupaten"]
-    search_fields = ["^code", "name"]
-    autocomplete_fields = ["kabupaten"]
-
-
-@admin.register(Desa)
-class DesaAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kecamatan"]
-    list_filter = ["kecamatan__kabupaten__provinsi"]
-    list_select_related = ["kecamatan"]
-    search_fields = ["^code", "name"]  # "53.03.05" lists the desa of that kecamatan
-    autocomplete_fields = ["kecamatan"]
 
 
 # History pages, and a change reason that goes into the django-simple-history record.

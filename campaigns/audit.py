@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
 
-from campaigns.models import AuditEntry, Campaign, Kecamatan, OperatorScope
+from campaigns.models import AuditEntry, Campaign, OperatorScope
+from regions.models import Kecamatan
 
 User = get_user_model()
 Action = AuditEntry.Action

@@ -11,9 +11,10 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.db.models import Count
 
-from campaigns import services
-from campaigns.models import Campaign, Desa, Kabupaten, Kecamatan, Visit
+from campaigns.models import Campaign, Visit
 from devices.models import Device, DeviceState
+from regions import services
+from regions.models import Desa, Kabupaten, Kecamatan
 from reports.models import DailyReport
 from residents.models import BacklogEntry
 

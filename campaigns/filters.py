@@ -1,7 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, Provinsi
+from campaigns.models import Campaign
+from regions.models import Provinsi
 
 
 def provinces_with_campaigns(request):

@@ -1,4 +1,4 @@
-"""Regions (Kemendagri codes), campaigns, the visit schedule and operators' areas."""
+"""Campaigns, the visit schedule and operators' areas."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,56 +22,6 @@ NOTE_MAX_LENGTH = 1_000
 # election takes weeks or months. A later date is a mistyped year (2204 for 2024), which
 # would stretch every chart and schedule over centuries.
 MAX_CAMPAIGN_DAYS = 731
-
-
-class Region(models.Model):
-    """A level of the Kemendagri hierarchy. Codes are text: they keep their leading zeros."""
-
-    code = models.CharField(_("code"), max_length=13, primary_key=True)
-    name = models.CharField(_("name"), max_length=100, db_index=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["code"]
-
-    def __str__(self):
-        return self.name
-
-
-class Provinsi(Region):
-    class Meta(Region.Meta):
-        verbose_name = _("province")
-        verbose_name_plural = _("provinces")
-
-
-class Kabupaten(Region):
-    provinsi = models.ForeignKey(
-        Provinsi, models.PROTECT, related_name="kabupaten", verbose_name=_("province")
-    )
-
-    class Meta(Region.Meta):
-        verbose_name = _("regency/city")
-        verbose_name_plural = _("regencies/cities")
-
-
-class Kecamatan(Region):
-    kabupaten = models.ForeignKey(
-        Kabupaten, models.PROTECT, related_name="kecamatan", verbose_name=_("regency/city")
-    )
-
-    class Meta(Region.Meta):
-        verbose_name = _("district (kecamatan)")
-        verbose_name_plural = _("districts (kecamatan)")
-
-
-class Desa(Region):
-    kecamatan = models.ForeignKey(
-        Kecamatan, models.PROTECT, related_name="desa", verbose_name=_("district (kecamatan)")
-    )
-
-    class Meta(Region.Meta):
-        verbose_name = _("village (desa/kelurahan)")
-        verbose_name_plural = _("villages (desa/kelurahan)")
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -116,7 +66,10 @@ class Campaign(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     kabupaten = models.ForeignKey(
-        Kabupaten, models.PROTECT, related_name="campaigns", verbose_name=_("regency/city")
+        "regions.Kabupaten",
+        models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("regency/city"),
     )
     start_date = models.DateField(_("start date"))
     target_date = models.DateField(_("target date"))
@@ -241,10 +194,13 @@ class Visit(Versioned):
         "devices.Device", models.PROTECT, related_name="visits", verbose_name=_("recording set")
     )
     kecamatan = models.ForeignKey(
-        Kecamatan, models.PROTECT, related_name="visits", verbose_name=_("district (kecamatan)")
+        "regions.Kecamatan",
+        models.PROTECT,
+        related_name="visits",
+        verbose_name=_("district (kecamatan)"),
     )
     desa = models.ForeignKey(
-        Desa,
+        "regions.Desa",
         models.PROTECT,
         null=True,
         blank=True,
@@ -392,7 +348,7 @@ class OperatorScope(models.Model):
         verbose_name=_("user"),
     )
     kecamatan = models.ManyToManyField(
-        Kecamatan, blank=True, related_name="+", verbose_name=_("districts (kecamatan)")
+        "regions.Kecamatan", blank=True, related_name="+", verbose_name=_("districts (kecamatan)")
     )
 
     class Meta:

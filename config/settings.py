@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "regions",
     "campaigns",
     "devices",
     "residents",

@@ -26,7 +26,7 @@ class Device(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     home_kecamatan = models.ForeignKey(
-        "campaigns.Kecamatan",
+        "regions.Kecamatan",
         models.PROTECT,
         related_name="+",
         verbose_name=_("home office kecamatan"),

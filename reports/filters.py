@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Kecamatan
+from regions.models import Kecamatan
 from reports.plan import KecamatanState
 
 

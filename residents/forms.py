@@ -8,7 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.forms import CountField
-from campaigns.models import NOTE_MAX_LENGTH, Desa, OperatorScope
+from campaigns.models import NOTE_MAX_LENGTH, OperatorScope
+from regions.models import Desa
 from reports.forms import ServiceErrorsMixin
 from residents.models import MAX_LEDGER_CHANGE, BacklogEntry, Resident
 from residents.nik import NikError, clean_nik

@@ -21,7 +21,8 @@ from django.db import connection, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, Desa
+from campaigns.models import Campaign
+from regions.models import Desa
 from residents import nik as niks
 from residents.models import BacklogEntry, Resident
 

@@ -63,7 +63,7 @@ class BacklogEntry(models.Model):
         verbose_name=_("campaign"),
     )
     kecamatan = models.ForeignKey(
-        "campaigns.Kecamatan",
+        "regions.Kecamatan",
         models.PROTECT,
         related_name="backlog_entries",
         verbose_name=_("district (kecamatan)"),
@@ -246,7 +246,7 @@ def lock_ledger(kecamatan_id):
     BEGIN (transaction_mode IMMEDIATE, config/settings.py). Outside a transaction there is
     nothing to hold a lock for: writers save in the transaction that checked.
     """
-    from campaigns.models import Kecamatan
+    from regions.models import Kecamatan
 
     if transaction.get_connection().in_atomic_block:
         Kecamatan.objects.select_for_update(no_key=True).filter(pk=kecamatan_id).first()
@@ -314,7 +314,7 @@ class Resident(models.Model):
         _("marital status"), max_length=12, choices=MaritalStatus, blank=True
     )
     desa = models.ForeignKey(
-        "campaigns.Desa",
+        "regions.Desa",
         models.PROTECT,
         related_name="residents",
         verbose_name=_("village (desa/kelurahan)"),

@@ -14,8 +14,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.audit import audit_record
-from campaigns.models import AuditEntry, Campaign, Kecamatan, OperatorScope, Visit
+from campaigns.models import AuditEntry, Campaign, OperatorScope, Visit
 from campaigns.services import campaign_check_open
+from regions.models import Kecamatan
 from residents.models import BacklogEntry, NikLookup, Resident
 from residents.nik import NikError, clean_nik, mask_nik, mask_niks_in_text
 from residents.signals import residents_purging

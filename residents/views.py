@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 
 from campaigns.audit import audit_record
-from campaigns.models import AuditEntry, Campaign, Desa, Visit
+from campaigns.models import AuditEntry, Campaign, Visit
 from campaigns.services import campaign_check_open
+from regions.models import Desa
 from residents import selectors, services
 from residents.forms import (
     BacklogEntryForm,

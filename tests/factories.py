@@ -19,7 +19,7 @@ class UserFactory(DjangoModelFactory):
 
 class ProvinsiFactory(DjangoModelFactory):
     class Meta:
-        model = "campaigns.Provinsi"
+        model = "regions.Provinsi"
         django_get_or_create = ("code",)
 
     code = "53"
@@ -28,7 +28,7 @@ class ProvinsiFactory(DjangoModelFactory):
 
 class KabupatenFactory(DjangoModelFactory):
     class Meta:
-        model = "campaigns.Kabupaten"
+        model = "regions.Kabupaten"
         django_get_or_create = ("code",)
 
     code = "53.03"
@@ -38,7 +38,7 @@ class KabupatenFactory(DjangoModelFactory):
 
 class KecamatanFactory(DjangoModelFactory):
     class Meta:
-        model = "campaigns.Kecamatan"
+        model = "regions.Kecamatan"
         django_get_or_create = ("code",)
 
     kabupaten = factory.SubFactory(KabupatenFactory)
@@ -49,7 +49,7 @@ class KecamatanFactory(DjangoModelFactory):
 
 class DesaFactory(DjangoModelFactory):
     class Meta:
-        model = "campaigns.Desa"
+        model = "regions.Desa"
         django_get_or_create = ("code",)
 
     kecamatan = factory.SubFactory(KecamatanFactory)

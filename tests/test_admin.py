@@ -78,10 +78,10 @@ def _user():
 
 
 ROWS = {
-    "campaigns_provinsi": _provinsi,
-    "campaigns_kabupaten": _kabupaten,
-    "campaigns_kecamatan": KecamatanFactory,
-    "campaigns_desa": _desa,
+    "regions_provinsi": _provinsi,
+    "regions_kabupaten": _kabupaten,
+    "regions_kecamatan": KecamatanFactory,
+    "regions_desa": _desa,
     "campaigns_campaign": lambda: VisitFactory().campaign,
     "campaigns_visit": _visit,
     "devices_device": DeviceFactory,

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, Permission
 
 pytestmark = pytest.mark.django_db
 
-APPS = ["campaigns", "devices", "residents", "reports"]
+APPS = ["regions", "campaigns", "devices", "residents", "reports"]
 
 
 def _project_permissions():
@@ -32,9 +32,9 @@ def test_koordinator_group_holds_only_view_permissions():
 READ = [
     "campaigns.view_campaign",
     "campaigns.view_visit",
-    "campaigns.view_kabupaten",
-    "campaigns.view_kecamatan",
-    "campaigns.view_desa",
+    "regions.view_kabupaten",
+    "regions.view_kecamatan",
+    "regions.view_desa",
     "devices.view_device",
     "devices.view_devicestate",
     "residents.view_backlogentry",
@@ -64,7 +64,7 @@ def test_koordinator_changes_nothing(koordinator_user):
         "residents.view_backlogentry",
         "campaigns.view_campaign",
         "campaigns.view_visit",
-        "campaigns.view_kecamatan",
+        "regions.view_kecamatan",
         "devices.view_device",
     ],
 )

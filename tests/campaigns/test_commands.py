@@ -8,8 +8,9 @@ from django.db.models import Sum
 from django.test import RequestFactory
 from django.utils import timezone
 
-from campaigns.models import Campaign, Desa, Kabupaten, Kecamatan, Provinsi, Visit
+from campaigns.models import Campaign, Visit
 from devices.models import Device
+from regions.models import Desa, Kabupaten, Kecamatan, Provinsi
 from reports.models import DailyReport
 from residents.models import BacklogEntry
 

@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from openpyxl import Workbook
 
-from campaigns.models import Kabupaten
-from campaigns.services import regions_import
+from regions.models import Kabupaten
+from regions.services import regions_import
 from residents.importer import ImportRefused, residents_import
 from residents.models import BacklogEntry, Resident
 from tests.factories import (

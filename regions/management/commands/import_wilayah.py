@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns import services
+from regions import services
 
 
 class Command(BaseCommand):

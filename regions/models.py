@@ -1,0 +1,62 @@
+"""The Kemendagri regions: provinsi, kabupaten/kota, kecamatan, desa/kelurahan.
+
+The lowest floor: imports no other app of the project. The tables keep the names campaigns
+gave them (`campaigns_provinsi` ...) when the models lived there; see migrations/0001.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """A level of the Kemendagri hierarchy. Codes are text: they keep their leading zeros."""
+
+    code = models.CharField(_("code"), max_length=13, primary_key=True)
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Provinsi(Region):
+    class Meta(Region.Meta):
+        db_table = "campaigns_provinsi"  # made by campaigns 0001_initial
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+
+class Kabupaten(Region):
+    provinsi = models.ForeignKey(
+        Provinsi, models.PROTECT, related_name="kabupaten", verbose_name=_("province")
+    )
+
+    class Meta(Region.Meta):
+        db_table = "campaigns_kabupaten"  # made by campaigns 0001_initial
+        verbose_name = _("regency/city")
+        verbose_name_plural = _("regencies/cities")
+
+
+class Kecamatan(Region):
+    kabupaten = models.ForeignKey(
+        Kabupaten, models.PROTECT, related_name="kecamatan", verbose_name=_("regency/city")
+    )
+
+    class Meta(Region.Meta):
+        db_table = "campaigns_kecamatan"  # made by campaigns 0001_initial
+        verbose_name = _("district (kecamatan)")
+        verbose_name_plural = _("districts (kecamatan)")
+
+
+class Desa(Region):
+    kecamatan = models.ForeignKey(
+        Kecamatan, models.PROTECT, related_name="desa", verbose_name=_("district (kecamatan)")
+    )
+
+    class Meta(Region.Meta):
+        db_table = "campaigns_desa"  # made by campaigns 0001_initial
+        verbose_name = _("village (desa/kelurahan)")
+        verbose_name_plural = _("villages (desa/kelurahan)")

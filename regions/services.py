@@ -1,0 +1,74 @@
+"""Loading the Kemendagri regions from the bundled CSVs (data/wilayah)."""
+
+import csv
+from itertools import islice
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from regions.models import Desa, Kabupaten, Kecamatan, Provinsi
+
+WILAYAH_DIR = Path(settings.BASE_DIR) / "data" / "wilayah"
+# (file, model, name of the parent field), from the top of the hierarchy down.
+LEVELS = [
+    ("provinces.csv", Provinsi, None),
+    ("regencies.csv", Kabupaten, "provinsi"),
+    ("districts.csv", Kecamatan, "kabupaten"),
+    ("villages.csv", Desa, "kecamatan"),
+]
+BATCH_SIZE = 2000
+
+
+class UnknownProvince(ValueError):
+    pass
+
+
+@transaction.atomic
+def regions_import(*, province: str | None = None, directory: Path = WILAYAH_DIR) -> dict:
+    """Load (or refresh) the regions from the bundled CSVs; return the rows per model.
+
+    Idempotent: existing codes get their name and parent updated, nothing is duplicated.
+    With `province` ("53"), only that province and what lies in it.
+    """
+    counts = {}
+    for filename, model, parent in LEVELS:
+        rows = _read(directory / filename, province)
+        objects = (
+            model(code=row["code"], name=row["name"], **_parent(parent, row)) for row in rows
+        )
+        count = 0
+        for batch in batched(objects, BATCH_SIZE):
+            model.objects.bulk_create(
+                batch,
+                update_conflicts=True,
+                unique_fields=["code"],
+                update_fields=["name"] + ([f"{parent}_id"] if parent else []),
+            )
+            count += len(batch)
+        if model is Provinsi and province and count == 0:
+            raise UnknownProvince(province)
+        counts[model._meta.model_name] = count
+    return counts
+
+
+def batched(iterable, size):
+    """itertools.batched, which needs Python 3.12."""
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _read(path, province):
+    with open(path, newline="", encoding="utf-8") as file:
+        for row in csv.DictReader(file):
+            if (
+                province is None
+                or row["code"] == province
+                or row["code"].startswith(f"{province}.")
+            ):
+                yield row
+
+
+def _parent(parent, row):
+    return {f"{parent}_id": row["parent_code"]} if parent else {}
