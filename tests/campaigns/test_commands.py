@@ -3,14 +3,14 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db.models import Sum
 from django.test import RequestFactory
 from django.utils import timezone
 
 from campaigns.models import Campaign, Visit
 from devices.models import Device
-from regions.models import Desa, Kabupaten, Kecamatan, Provinsi
+from regions.models import Kecamatan
 from reports.models import DailyReport
 from residents.models import BacklogEntry
 
@@ -22,37 +22,6 @@ def run(*args):
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
-
-
-def test_import_one_province_gives_ttu_its_24_kecamatan_and_193_desa():
-    output = run("import_wilayah", "--province", "53")
-
-    assert "22 kabupaten/kota, 315 kecamatan, 3442 desa/kelurahan" in output
-    assert Kecamatan.objects.filter(kabupaten="53.03").count() == 24
-    assert Desa.objects.filter(kecamatan__kabupaten="53.03").count() == 193
-    assert Kecamatan.objects.get(code="53.03.05").name == "Kota Kefamenanu"
-    assert Desa.objects.get(code="53.03.05.1001").name == "Kefamenanu Utara"
-    assert not Provinsi.objects.exclude(code="53").exists()
-
-
-def test_import_whole_country_twice_changes_nothing():
-    run("import_wilayah")
-    counts = [m.objects.count() for m in (Provinsi, Kabupaten, Kecamatan, Desa)]
-    assert counts == [38, 514, 7285, 83762]
-
-    Desa.objects.filter(code="53.03.11.2005").update(name="renamed by hand")
-    run("import_wilayah")
-
-    assert [m.objects.count() for m in (Provinsi, Kabupaten, Kecamatan, Desa)] == counts
-    assert Desa.objects.get(code="53.03.11.2005").name == "N i a n"  # refreshed from the CSV
-    # Codes are text: Aceh's leading digits and the dots survive.
-    assert Kabupaten.objects.filter(code="11.01").exists()
-
-
-def test_import_of_an_unknown_province_is_refused_by_name():
-    with pytest.raises(CommandError, match="'99' tidak ada"):
-        run("import_wilayah", "--province", "99")
-    assert not Provinsi.objects.exists()
 
 
 def test_seed_demo_historical_gives_the_figures_of_the_case():
