@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from campaigns.forms import ADMIN_COUNT_FIELDS, VersionCheckMixin
 from campaigns.models import AuditEntry, Campaign, OperatorScope, Visit
+from regions.admin_widgets import CheckedAutocompleteMixin
 
 User = get_user_model()
 RelatedOnly = admin.RelatedOnlyFieldListFilter
@@ -165,7 +166,7 @@ class VisitForm(VersionCheckMixin, forms.ModelForm):
     pass
 
 
-class VisitInline(admin.TabularInline):
+class VisitInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = Visit
     form = VisitForm
     formset = VisitInlineFormSet
@@ -266,7 +267,7 @@ class ReportListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Visit)
-class VisitAdmin(HistoryAdmin):
+class VisitAdmin(CheckedAutocompleteMixin, HistoryAdmin):
     formfield_overrides = ADMIN_COUNT_FIELDS
     form = VisitForm
     list_display = [

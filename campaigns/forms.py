@@ -87,10 +87,11 @@ class VersionCheckMixin(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         loaded = cleaned.get("loaded_version")
-        # self.instance holds what is saved now: the form's values go in after clean().
-        if self.instance.pk and loaded is not None and loaded != self.instance.version:
+        # Asked of the database: a history page's form (revert) holds an old record.
+        saved = self.instance.saved_version() if self.instance.pk else None
+        if saved is not None and loaded is not None and loaded != saved:
             self.data = self.data.copy()
-            self.data[self.add_prefix("loaded_version")] = self.instance.version
+            self.data[self.add_prefix("loaded_version")] = saved
             theirs = [
                 f"{self.fields[name].label}: {_shown(getattr(self.instance, name))}"
                 for name in self.changed_data

@@ -167,10 +167,16 @@ class Versioned(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.version += 1
+        # Always above the saved one, also when an old record is restored (admin history).
+        saved = self.saved_version() if self.pk else None
+        self.version = max(self.version, saved or 0) + 1
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
+
+    def saved_version(self) -> int | None:
+        saved = type(self)._default_manager.filter(pk=self.pk).values_list("version").first()
+        return saved[0] if saved else None
 
 
 class VisitQuerySet(models.QuerySet):

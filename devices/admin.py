@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from devices.models import Device, DeviceState
+from regions.admin_widgets import CheckedAutocompleteMixin
 
 
 class DeviceStateInline(admin.TabularInline):
@@ -46,7 +47,7 @@ class DeviceAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeviceState)
-class DeviceStateAdmin(admin.ModelAdmin):
+class DeviceStateAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["device", "valid_from", "mode", "condition", "note", "recorded_by"]
     list_filter = ["mode", "condition", ("device", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["device", "recorded_by"]

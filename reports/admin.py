@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.admin import ChangeReasonAdmin, ChangeReasonForm
 from campaigns.forms import ADMIN_COUNT_FIELDS, VersionCheckMixin
 from campaigns.models import Campaign
+from regions.admin_widgets import CheckedAutocompleteMixin
 from reports import services
 from reports.models import DailyReport
 
@@ -32,7 +33,7 @@ class DailyReportForm(VersionCheckMixin, ChangeReasonForm):
 
 
 @admin.register(DailyReport)
-class DailyReportAdmin(ChangeReasonAdmin):
+class DailyReportAdmin(CheckedAutocompleteMixin, ChangeReasonAdmin):
     form = DailyReportForm
     formfield_overrides = ADMIN_COUNT_FIELDS
     list_display = [

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.admin import ChangeReasonAdmin, ChangeReasonForm, HistoryAdmin
 from campaigns.forms import ADMIN_COUNT_FIELDS
+from regions.admin_widgets import CheckedAutocompleteMixin
 from residents import services
 from residents.models import BacklogEntry, ExportLog, ImportJob, NikLookup, Resident
 
@@ -15,7 +16,7 @@ class BacklogEntryForm(ChangeReasonForm):
 
 
 @admin.register(BacklogEntry)
-class BacklogEntryAdmin(ChangeReasonAdmin):
+class BacklogEntryAdmin(CheckedAutocompleteMixin, ChangeReasonAdmin):
     form = BacklogEntryForm
     formfield_overrides = ADMIN_COUNT_FIELDS
     list_display = [
@@ -53,7 +54,7 @@ class BacklogEntryAdmin(ChangeReasonAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(HistoryAdmin):
+class ResidentAdmin(CheckedAutocompleteMixin, HistoryAdmin):
     """Admins see full NIKs; status changes go through the list pages, which keep the
     ledger in step, so status is read-only here."""
 

@@ -138,9 +138,9 @@ class ResidentFilter(django_filters.FilterSet):
 
 
 def whole_nik(term: str) -> str:
-    """The 16 digits of a search term that is a whole NIK, else ""."""
-    digits = "".join(term.split()).replace(".", "")
-    return digits if len(digits) == NIK_LENGTH and digits.isdigit() else ""
+    """The 16 digits of a search term that is a whole NIK, however grouped, else ""."""
+    digits = re.sub(r"[\W_]", "", term)
+    return digits if len(digits) == NIK_LENGTH and digits.isascii() and digits.isdigit() else ""
 
 
 def desa_choices(campaign, user):

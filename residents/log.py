@@ -5,6 +5,7 @@ an old bookmark or an error message may still carry one: it is masked before it 
 """
 
 import logging
+from urllib.parse import unquote_plus
 
 from residents.nik import mask_niks_in_text
 
@@ -12,7 +13,8 @@ from residents.nik import mask_niks_in_text
 class MaskNiks(logging.Filter):
     def filter(self, record):
         message = record.getMessage()
-        masked = mask_niks_in_text(message)
-        if masked != message:
+        # A request line is URL-encoded: "5303+0512" and "5303%2F0512" are NIKs too.
+        masked = mask_niks_in_text(unquote_plus(message))
+        if masked != unquote_plus(message):
             record.msg, record.args = masked, ()
         return True

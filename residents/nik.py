@@ -351,10 +351,11 @@ def mask_nik(nik: str) -> str:
     return f"{digits[:2]}{'x' * 10}{digits[-4:]}"
 
 
-# 16 digits or more, perhaps grouped as people type them: "5303 0512 ...", "5303-0512-...",
-# "53.03.05/...", "5303_0512". A longer run is masked too: it may hold a NIK with a typo.
-# \d also matches other scripts' digits (٣, ３): those are masked as well.
-NIK_IN_TEXT = re.compile(r"(?<!\d)\d(?:[\s.,/_\-]{0,3}\d){15,}(?!\d)")
+# 16 digits or more, perhaps grouped as people type them: up to three characters that are
+# neither letters nor digits between two digits ("5303 0512", "5303-0512", "53.03.05/",
+# "5303:0512", "5303|0512", "(5303)0512", an em dash, a zero-width space). A longer run is
+# masked too: it may hold a NIK with a typo. \d also matches other scripts' digits (٣, ３).
+NIK_IN_TEXT = re.compile(r"(?<!\d)\d(?:[\W_]{0,3}\d){15,}(?!\d)")
 
 
 def mask_niks_in_text(text) -> str:

@@ -30,6 +30,7 @@ from residents.forms import (
 )
 from residents.import_views import may_import
 from residents.models import ExportLog, Resident
+from residents.nik import mask_niks_in_text
 from residents.privacy import may_see_nik, nik_for, niks_masked_for
 from residents.templatetags.residents import age_on
 
@@ -122,7 +123,9 @@ class ResidentListView(FilterView):
         nik = whole_nik(term)
         if not nik:
             if term:
-                query["q"] = term
+                # Not one NIK, but perhaps holding one (17 digits, two NIKs): masked in the
+                # address all the same, where it then finds no one.
+                query["q"] = mask_niks_in_text(term)
         elif self._whole_nik_allowed(nik):
             searches = request.session.get(NIK_SEARCHES_SESSION_KEY, {})
             token = secrets.token_urlsafe(8)

@@ -172,7 +172,7 @@ def test_staff_only(client, operator_user, koordinator_user):
 def _form_data(response):
     """The POST data of an admin form as the page shows it, saved inline rows included."""
     forms, data = [response.context["adminform"].form], {}
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         formset = inline.formset
         management = formset.management_form
         data.update({management.add_prefix(k): v for k, v in management.initial.items()})
@@ -196,7 +196,7 @@ def _form_data(response):
 def _codes(response):
     """The error codes of the page's form and inline formsets."""
     forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         forms += inline.formset.forms
     return {
         error.code
@@ -211,7 +211,7 @@ def _refused(response, code):
     assert response.status_code == 200
     assert code in _codes(response)
     forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         forms += inline.formset.forms
     messages = [m for form in forms for errors in form.errors.values() for m in errors]
     content = response.content.decode()
@@ -686,3 +686,52 @@ def test_admins_read_the_log_of_whole_nik_searches(admin_client_member, admin_me
     url = reverse("admin:residents_niklookup_changelist")
     assert "53xxxxxxxxxx0002" in admin_client_member.get(url).content.decode()
     assert admin_client_member.get(reverse("admin:residents_niklookup_add")).status_code == 403
+
+
+def test_restoring_an_old_record_from_history_is_checked_and_versions_only_grow(
+    admin_client_member,
+):
+    """A history page's form holds the old record: saving it over a newer edit is refused,
+    and a restore knowingly sent again gets a version above every earlier one."""
+    report = DailyReportFactory(recorded_count=70)
+    url = reverse("admin:reports_dailyreport_change", args=[report.pk])
+    first = _form_data(admin_client_member.get(url)) | {"change_reason": "a", "notes": "satu"}
+    assert admin_client_member.post(url, first).status_code == 302
+    old = report.history.order_by("history_id").first()
+    history_url = reverse(
+        "admin:reports_dailyreport_simple_history", args=[report.pk, old.history_id]
+    )
+    restore = _form_data(admin_client_member.get(history_url)) | {"change_reason": "revert"}
+    latest = _form_data(admin_client_member.get(url)) | {"change_reason": "b", "notes": "dua"}
+    assert admin_client_member.post(url, latest).status_code == 302
+    report.refresh_from_db()
+    assert report.version == 3
+
+    response = admin_client_member.post(history_url, restore)
+    assert response.status_code == 200 and "stale" in _codes(response)
+    report.refresh_from_db()
+    assert (report.notes, report.version) == ("dua", 3)
+    assert admin_client_member.post(history_url, _form_data(response)).status_code == 302
+    report.refresh_from_db()
+    assert (report.notes, report.version) == ("", 4)
+
+
+@pytest.mark.parametrize("bad", ["abc", "1.5", "\x00", "9999-12-31", "99999999999999999999999"])
+def test_a_tampered_autocomplete_value_is_refused_not_a_server_error(admin_client_member, bad):
+    """The admin shows the form again with "Select a valid choice", not a 500."""
+    report = DailyReportFactory()
+    for url, data in [
+        (
+            reverse("admin:reports_dailyreport_change", args=[report.pk]),
+            {"visit": bad, "recorded_count": "1", "first_time_voters": "0", "failed_count": "0"},
+        ),
+        (
+            reverse("admin:campaigns_visit_change", args=[report.visit.pk]),
+            {"campaign": bad, "device": bad, "operators": bad, "date": "2024-01-23"},
+        ),
+        (reverse("admin:residents_backlogentry_add"), {"campaign": bad, "change": "1"}),
+        (reverse("admin:devices_devicestate_add"), {"device": bad}),
+    ]:
+        response = admin_client_member.post(url, data)
+        assert response.status_code == 200, url
+        assert "invalid_choice" in _codes(response) or response.context["adminform"].form.errors

@@ -28,7 +28,7 @@ def assert_ledger_agrees(campaign):
 # (5303 0212 0390 0001, 5303-0212-0390-0001, 53.03.02/...). Written apart from the app's own
 # pattern, so that a mistake in that one is caught here.
 FULL_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
-GROUPED_NIK = re.compile(r"(?<!\d)\d(?:[ ._/,\-]?\d){15}(?!\d)")
+GROUPED_NIK = re.compile(r"(?<!\d)\d(?:[ ._/,:|+()\-\u2014\u200b]?\d){15}(?!\d)")
 # Markup, where numbers stand in a row without being a NIK (an SVG path, CSS).
 MARKUP = re.compile(r"<(style|script)\b.*?</\1>|<[^>]*>", re.DOTALL)
 

@@ -657,7 +657,7 @@ def busy_world(client, world, admin_member):
 
     client.force_login(admin_member)
     post(client, world["petrus"], "duplicate", note=f"Sama dengan {YOHANES}")
-    post(client, world["papua"], "moved_out")
+    post(client, world["papua"], "moved_out", note="pindah, NIK 9171:0157:0845:0001")
     post(client, world["maria"], "recorded", visit=world["today"].pk)
     post(client, world["maria"], "unrecorded", note=f"Bukan {MARIA}, salah orang")
     DailyReportFactory(visit=world["yesterday"])
@@ -668,6 +668,8 @@ def busy_world(client, world, admin_member):
         ("Ibu dengan NIK 5303-0212-0390-0001 tidak hadir", "NIK 5303 0212 0390 0001"),
         ("Sidik jari 5303.0212.0390.0001 gagal", "salah 5303_0212_0390_0001"),
         ("5303/0212/0390/0001 dan 5303,0212,0390,0001", "5303021203900001"),
+        ("5303:0212:0390:0001 dan 5303|0212|0390|0001", "(5303)0212 0390 0001"),
+        ("5303—021203900001 dan 5303+0212+0390+0001", "5303​021203900001"),
     ]:
         assert client.post(report, counts | {"notes": notes, "reason": reason}).status_code == 302
     backlog = reverse("backlog:list", args=["ttu"])
@@ -746,7 +748,7 @@ def test_no_address_carries_a_whole_nik(client, operator_user, world):
     keeps a NIK: not the redirect, not a link or form on the page found, not the next page."""
     ResidentFactory.create_batch(60, campaign=world["campaign"], desa=world["desa"], name="Bana")
     client.force_login(operator_user)
-    for term in (YOHANES, "5303 0512 0390 0002"):
+    for term in (YOHANES, "5303 0512 0390 0002", "5303:0512:0390:0002", "5303/0512/0390/0002"):
         response = search(client, world, q=term, status="unrecorded")
         assert [r.name for r in response.context["object_list"]] == ["Yohanes Kolo"]
         addresses = [url for url, _status in response.redirect_chain] + re.findall(
@@ -774,6 +776,12 @@ def test_log_lines_mask_niks(settings):
     )
     assert MaskNiks().filter(record)
     assert record.getMessage() == '"GET /?q=53xxxxxxxxxx0002 HTTP/1.1" 200 5'
+    for encoded in ("5303+0512+0390+0002", "5303%2F0512%2F0390%2F0002", "5303%3A0512%3A03900002"):
+        record = logging.LogRecord(
+            "django.server", logging.INFO, "", 0, "GET /?q=%s", (encoded,), None
+        )
+        MaskNiks().filter(record)
+        assert record.getMessage() == "GET /?q=53xxxxxxxxxx0002", encoded
     # Every handler of the project's logging goes through it, runserver's included.
     handlers = settings.LOGGING["handlers"]
     assert "django.server" in handlers
