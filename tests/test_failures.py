@@ -76,6 +76,17 @@ def test_404_is_indonesian_and_english_when_chosen(quiet_client, operator_user):
     assert_error_page(quiet_client.get("/no-such-page/"), 404, "Page not found", "en")
 
 
+@pytest.mark.django_db
+def test_a_malformed_upload_gets_the_400_page_in_indonesian(quiet_client, operator_user, visit):
+    quiet_client.force_login(operator_user)
+    response = quiet_client.post(
+        reverse("visits:report", args=[visit.pk]),
+        data=b"--x\r\nbroken",
+        content_type="multipart/form-data; boundary=",
+    )
+    assert_error_page(response, 400, "Bad request")
+
+
 def test_403_is_indonesian(quiet_client, koordinator_user, visit):
     quiet_client.force_login(koordinator_user)
     response = quiet_client.post(reverse("visits:report", args=[visit.pk]), {})
