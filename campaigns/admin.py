@@ -356,13 +356,8 @@ class EktpUserAdmin(UserAdmin):
 # The audit log: read only, for admins.
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "username", "action", "description", "campaign", "address"]
-    list_filter = ["action", "at", ("campaign", RelatedOnly), ("user", RelatedOnly)]
-    list_select_related = ["campaign"]
-    search_fields = ["username", "description", "address"]
-    date_hierarchy = "at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A log: listed for admins, never added, changed or deleted by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -372,3 +367,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "action", "description", "campaign", "address"]
+    list_filter = ["action", "at", ("campaign", RelatedOnly), ("user", RelatedOnly)]
+    list_select_related = ["campaign"]
+    search_fields = ["username", "description", "address"]
+    date_hierarchy = "at"

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.admin import ChangeReasonAdmin, ChangeReasonForm, HistoryAdmin
+from campaigns.admin import ChangeReasonAdmin, ChangeReasonForm, HistoryAdmin, ReadOnlyAdmin
 from campaigns.forms import ADMIN_COUNT_FIELDS
 from regions.admin_widgets import CheckedAutocompleteMixin
 from residents import services
@@ -86,7 +86,7 @@ class ExportLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(NikLookup)
-class NikLookupAdmin(admin.ModelAdmin):
+class NikLookupAdmin(ReadOnlyAdmin):
     """Whole-NIK searches by those who see NIKs masked: read only, the NIK masked here too."""
 
     list_display = ["at", "user", "campaign", "masked_nik", "found", "refused"]
@@ -94,18 +94,9 @@ class NikLookupAdmin(admin.ModelAdmin):
     list_select_related = ["user", "campaign", "found"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyAdmin):
     """Every import of a backlog list, by anyone: read only (its progress while it runs)."""
 
     list_display = [
@@ -124,12 +115,3 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_select_related = ["user", "campaign"]
     date_hierarchy = "created_at"
     exclude = ["result"]  # the summary, with the refused values, is on the job's page
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
