@@ -19,3 +19,18 @@ def campaign_check_open(*, campaign: Campaign, by) -> None:
             code="campaign_closed",
             params={"campaign": campaign.name},
         )
+
+
+def count_check_confirmed(*, field: str, reason: str, confirmed: bool) -> None:
+    """A count far above the plausible (`reason` says why, "" when it is not) is saved only
+    once the sender confirms it; it is then flagged for review. Reports and the ledger."""
+    if reason and not confirmed:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("%(reason)s Check the number; if it is right, confirm it and send again."),
+                    code="needs_confirmation",
+                    params={"reason": reason},
+                )
+            }
+        )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Visit
-from campaigns.services import campaign_check_open
+from campaigns.services import campaign_check_open, count_check_confirmed
 from reports.models import DailyReport
 
 REPORT_FIELDS = ["recorded_count", "first_time_voters", "failed_count", "notes"]
@@ -60,16 +60,7 @@ def daily_report_save(
     report.full_clean()
 
     review_reason = outlier_reason(visit=visit, recorded_count=report.recorded_count)
-    if review_reason and not confirmed:
-        raise ValidationError(
-            {
-                "recorded_count": ValidationError(
-                    _("%(reason)s Check the number; if it is right, confirm it and send again."),
-                    code="needs_confirmation",
-                    params={"reason": review_reason},
-                )
-            }
-        )
+    count_check_confirmed(field="recorded_count", reason=review_reason, confirmed=confirmed)
     report.needs_review, report.review_reason = bool(review_reason), review_reason
     report._change_reason = reason
     report._history_user = by

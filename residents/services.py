@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.audit import audit_record
 from campaigns.models import AuditEntry, Campaign, OperatorScope, Visit
-from campaigns.services import campaign_check_open
+from campaigns.services import campaign_check_open, count_check_confirmed
 from regions.models import Kecamatan
 from residents.models import BacklogEntry, NikLookup, Resident
 from residents.nik import NikError, clean_nik, mask_nik, mask_niks_in_text
@@ -58,16 +58,7 @@ def backlog_entry_create(
     )
     entry.full_clean()
     review_reason = backlog_outlier_reason(entry)
-    if review_reason and not confirmed:
-        raise ValidationError(
-            {
-                "change": ValidationError(
-                    _("%(reason)s Check the number; if it is right, confirm it and send again."),
-                    code="needs_confirmation",
-                    params={"reason": review_reason},
-                )
-            }
-        )
+    count_check_confirmed(field="change", reason=review_reason, confirmed=confirmed)
     entry.needs_review, entry.review_reason = bool(review_reason), review_reason
     entry._history_user = by
     entry.save()
