@@ -115,3 +115,20 @@ def _shown(value):
     if hasattr(value, "all"):  # a many-to-many field: its objects
         return ", ".join(str(one) for one in value.all()) or "—"
     return str(value)
+
+
+class ServiceErrorsMixin:
+    """Shows a service's ValidationError next to its field, or above the form.
+
+    `field_for` maps a model field to the form field that stands for it.
+    """
+
+    field_for = {}
+
+    def add_service_error(self, error):
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            field = self.field_for.get(field, field)
+            self.add_error(field if field in self.fields else None, errors)

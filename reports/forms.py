@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import CountField
+from campaigns.forms import CountField, ServiceErrorsMixin
 from campaigns.models import MAX_DAILY_COUNT, NOTE_MAX_LENGTH
 from reports.models import DailyReport
 from reports.progress import add_days
@@ -23,23 +23,6 @@ def count_field(model_field_name, **kwargs):
         max_value=MAX_DAILY_COUNT,
         **kwargs,
     )
-
-
-class ServiceErrorsMixin:
-    """Shows a service's ValidationError next to its field, or above the form.
-
-    `field_for` maps a model field to the form field that stands for it.
-    """
-
-    field_for = {}
-
-    def add_service_error(self, error):
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            field = self.field_for.get(field, field)
-            self.add_error(field if field in self.fields else None, errors)
 
 
 class DailyReportForm(ServiceErrorsMixin, forms.Form):

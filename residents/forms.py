@@ -7,10 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import CountField
+from campaigns.forms import CountField, ServiceErrorsMixin
 from campaigns.models import NOTE_MAX_LENGTH, OperatorScope
 from regions.models import Desa
-from reports.forms import ServiceErrorsMixin
 from residents.models import MAX_LEDGER_CHANGE, BacklogEntry, Resident
 from residents.nik import NikError, clean_nik
 from residents.privacy import may_see_nik
