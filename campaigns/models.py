@@ -4,8 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -29,30 +28,6 @@ class CampaignQuerySet(models.QuerySet):
         """The active campaign when there is exactly one: where users land; else None."""
         active = list(self.filter(status=Campaign.Status.ACTIVE)[:2])
         return active[0] if len(active) == 1 else None
-
-    def with_totals(self, as_of):
-        """Annotate each campaign's target and recorded on a date, in the same query.
-
-        The same definitions as reports.progress (the `up_to` QuerySet methods of the
-        ledger and the reports), for lists of many campaigns at once.
-        """
-        from reports.models import DailyReport
-        from residents.models import BacklogEntry
-
-        def total(queryset, column):
-            summed = queryset.values("campaign").annotate(total=Sum(column)).values("total")
-            return Coalesce(Subquery(summed), 0)
-
-        targets = BacklogEntry.objects.filter(campaign=OuterRef("pk")).up_to(as_of)
-        recorded = (
-            DailyReport.objects.filter(visit__campaign=OuterRef("pk"))
-            .up_to(as_of)
-            .annotate(campaign=F("visit__campaign"))
-        )
-        return self.annotate(
-            target=total(targets.order_by(), "change"),
-            recorded=total(recorded.order_by(), "recorded_count"),
-        )
 
 
 class Campaign(models.Model):
@@ -117,13 +92,18 @@ class Campaign(models.Model):
         return self.name
 
     @property
+    def is_closed(self):
+        """Closed: its data changes only by an admin, with a reason (campaigns.services)."""
+        return self.status == self.Status.CLOSED
+
+    @property
     def last_day(self):
         """The last day work can be scheduled: the extension date if any, else the target."""
         return self.extension_date or self.target_date
 
     @property
     def percent_recorded(self):
-        """With with_totals(): recorded as a percent of the target, None without a target."""
+        """With reports.selectors.campaigns_with_totals(): recorded as a percent of the target, None without a target."""
         return round(self.recorded / self.target * 100, 2) if self.target else None
 
     def clean(self):
@@ -187,6 +167,10 @@ class VisitQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Visits a user may see: all, or only their kecamatan when they are limited."""
         return OperatorScope.limit(self, user, "kecamatan")
+
+    def of_open_campaigns(self):
+        """Visits whose campaign is not closed: what operators still work on."""
+        return self.exclude(campaign__status=Campaign.Status.CLOSED)
 
 
 class Visit(Versioned):
@@ -255,6 +239,11 @@ class Visit(Versioned):
             place = f"{place}, {self.site_name}"
         return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} · {self.device.code} · {place}"
 
+    @property
+    def is_future(self):
+        """Not yet happened: nothing is recorded or reported at it before its day."""
+        return self.date > timezone.localdate()
+
     def clean(self):
         errors = {}
         # The campaign may be new and unsaved, as when added with its first visits.
@@ -276,7 +265,7 @@ class Visit(Versioned):
 
     def _campaign_errors(self):
         campaign, errors = self.campaign, {}
-        if campaign.status == Campaign.Status.CLOSED:
+        if campaign.is_closed:
             errors["campaign"] = ValidationError(
                 _("Campaign %(campaign)s is closed; its schedule can no longer change."),
                 code="campaign_closed",

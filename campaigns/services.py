@@ -1,23 +1,32 @@
-"""Who may change a campaign's data."""
+"""The rules every change to a campaign's data follows: closed campaigns, visits not yet
+happened, counts far above the plausible."""
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign
-
-
-def is_admin(user) -> bool:
-    """Admins (Dukcapil head office) may correct locked data, with a reason."""
-    return user.has_perm("campaigns.change_campaign")
+from campaigns.models import Campaign, Visit
+from campaigns.roles import is_admin
 
 
 def campaign_check_open(*, campaign: Campaign, by) -> None:
     """Refuse any change to a closed campaign's data, unless an admin makes it."""
-    if campaign.status == Campaign.Status.CLOSED and not is_admin(by):
+    if campaign.is_closed and not is_admin(by):
         raise ValidationError(
             _("Campaign %(campaign)s is closed; only an admin can still correct it."),
             code="campaign_closed",
             params={"campaign": campaign.name},
+        )
+
+
+def visit_check_happened(*, visit: Visit) -> None:
+    """Refuse what can only be done at or after a visit (a report, a resident recorded at it)
+    before its day."""
+    if visit.is_future:
+        raise ValidationError(
+            _("The visit on %(date)s has not happened yet."),
+            code="future_visit",
+            params={"date": date_format(visit.date, "SHORT_DATE_FORMAT")},
         )
 
 

@@ -53,7 +53,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("campaigns/", include("campaigns.urls")),
+    path("campaigns/", include("reports.campaign_urls")),
     path("campaigns/<slug:slug>/backlog/", include("residents.urls")),
     path(
         "campaigns/<slug:slug>/import/",

@@ -5,12 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaigns.models import MAX_DAILY_COUNT, NOTE_MAX_LENGTH, Versioned
+from campaigns.services import visit_check_happened
 
 
 class DailyReportQuerySet(models.QuerySet):
@@ -96,12 +95,9 @@ class DailyReport(Versioned):
                 params={"first": first, "recorded": recorded},
             )
         if self.visit_id:
-            visit = self.visit
-            if visit.date > timezone.localdate():
-                errors["visit"] = ValidationError(
-                    _("The visit on %(date)s has not happened yet; report it on the day."),
-                    code="future_visit",
-                    params={"date": date_format(visit.date, "SHORT_DATE_FORMAT")},
-                )
+            try:
+                visit_check_happened(visit=self.visit)
+            except ValidationError as error:
+                errors["visit"] = error
         if errors:
             raise ValidationError(errors)

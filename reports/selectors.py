@@ -1,9 +1,36 @@
-"""Reading reports: the change history as an operator reads it."""
+"""Reading reports: campaigns with their totals, the change history as an operator reads it."""
 
 from dataclasses import dataclass
 
+from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+
 from reports.models import DailyReport
+from residents.models import BacklogEntry
 from residents.privacy import niks_masked_for
+
+
+def campaigns_with_totals(campaigns, as_of):
+    """Annotate each campaign's target and recorded on a date, in the same query.
+
+    The same definitions as reports.progress (the `up_to` QuerySet methods of the
+    ledger and the reports), for lists of many campaigns at once.
+    """
+
+    def total(queryset, column):
+        summed = queryset.values("campaign").annotate(total=Sum(column)).values("total")
+        return Coalesce(Subquery(summed), 0)
+
+    targets = BacklogEntry.objects.filter(campaign=OuterRef("pk")).up_to(as_of)
+    recorded = (
+        DailyReport.objects.filter(visit__campaign=OuterRef("pk"))
+        .up_to(as_of)
+        .annotate(campaign=F("visit__campaign"))
+    )
+    return campaigns.annotate(
+        target=total(targets.order_by(), "change"),
+        recorded=total(recorded.order_by(), "recorded_count"),
+    )
 
 
 @dataclass

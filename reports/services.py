@@ -1,22 +1,17 @@
 """Saving a visit's daily report: one report a visit, every change kept, odd counts checked."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, Visit
+from campaigns.models import Visit
 from campaigns.services import campaign_check_open, count_check_confirmed
 from reports.models import DailyReport
+from reports.rules import report_reason_error
 
 REPORT_FIELDS = ["recorded_count", "first_time_voters", "failed_count", "notes"]
-# After the visit's day plus this many days, a correction needs a reason.
-CORRECTION_GRACE_DAYS = 2
 # A count above this many times the campaign's best day so far asks for confirmation.
 OUTLIER_FACTOR = 2
 # Without a maximum per set for the campaign, a count above this asks for confirmation: one
@@ -49,7 +44,7 @@ def daily_report_save(
     # connection) queue here, and the second finds the first's report and edits it.
     visit = Visit.objects.select_for_update().select_related("campaign").get(pk=visit.pk)
     report = DailyReport.objects.filter(visit=visit).first()
-    _check_may_change(visit=visit, report=report, by=by, reason=reason)
+    daily_report_check_may_change(visit=visit, report=report, by=by, reason=reason)
     if report and all(getattr(report, field) == data[field] for field in REPORT_FIELDS):
         return report
     if report and version is not None and version != report.version:
@@ -62,6 +57,20 @@ def daily_report_save(
     review_reason = outlier_reason(visit=visit, recorded_count=report.recorded_count)
     count_check_confirmed(field="recorded_count", reason=review_reason, confirmed=confirmed)
     report.needs_review, report.review_reason = bool(review_reason), review_reason
+    report._change_reason = reason
+    report._history_user = by
+    report.save()
+    return report
+
+
+@transaction.atomic
+def daily_report_review(*, report: DailyReport, needs_review: bool, by, reason: str = ""):
+    """An admin's review: a flagged report is cleared (or flagged again by hand)."""
+    report = DailyReport.objects.select_for_update().get(pk=report.pk)
+    if report.needs_review == needs_review:
+        return report
+    report.needs_review = needs_review
+    report.review_reason = report.review_reason if needs_review else ""
     report._change_reason = reason
     report._history_user = by
     report.save()
@@ -84,35 +93,13 @@ class StaleReport(ValidationError):
         self.report = report
 
 
-def _check_may_change(*, visit, report, by, reason):
+def daily_report_check_may_change(*, visit: Visit, report: DailyReport | None, by, reason: str):
+    """Refuse a save the rules forbid: a closed campaign (admins only, with a reason), a late
+    correction without a reason. The admin's form asks it too."""
     campaign_check_open(campaign=visit.campaign, by=by)
-    if visit.campaign.status == Campaign.Status.CLOSED:
-        if not reason:
-            raise ValidationError(
-                {
-                    "reason": ValidationError(
-                        _("The campaign is closed: say why this report is corrected."),
-                        code="reason_required",
-                    )
-                }
-            )
-    late = timezone.localdate() > visit.date + datetime.timedelta(days=CORRECTION_GRACE_DAYS)
-    if report and late and not reason:
-        raise ValidationError(
-            {
-                "reason": ValidationError(
-                    _(
-                        "This visit was on %(date)s; a correction more than %(days)s days "
-                        "later needs a reason."
-                    ),
-                    code="reason_required",
-                    params={
-                        "date": date_format(visit.date, "SHORT_DATE_FORMAT"),
-                        "days": CORRECTION_GRACE_DAYS,
-                    },
-                )
-            }
-        )
+    error = report_reason_error(visit=visit, report=report)
+    if error and not reason:
+        raise ValidationError({"reason": error})
 
 
 def outlier_reason(*, visit: Visit, recorded_count: int) -> str:

@@ -17,8 +17,8 @@ from django_tables2.export import ExportMixin
 from reports.filters import KecamatanFilter
 from reports.plan import campaign_plan, campaign_schedule, kecamatan_rows
 from reports.progress import campaign_progress
+from reports.progress_views import campaign_and_day, progress_context
 from reports.tables import KecamatanTable
-from reports.views import _campaign_and_day, progress_context
 
 can_view = permission_required("campaigns.view_campaign", raise_exception=True)
 
@@ -33,7 +33,7 @@ class KecamatanTableView(ExportMixin, SingleTableMixin, TemplateView):
     export_formats = ("csv", "xlsx")
 
     def get(self, request, slug):
-        self.campaign, self.form, self.as_of = _campaign_and_day(request, slug)
+        self.campaign, self.form, self.as_of = campaign_and_day(request, slug)
         exporting = request.GET.get(self.export_trigger_param) in self.export_formats
         if exporting and self.form.is_bound and not self.form.is_valid():
             # A file named after a day it does not hold would mislead: refuse it.

@@ -2,17 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from campaigns.models import Campaign, Visit
-from reports import charts, services
-from reports.forms import AsOfForm, DailyReportForm
+from campaigns.models import Visit
+from campaigns.roles import may_report
+from reports import services
+from reports.forms import DailyReportForm
 from reports.models import DailyReport
-from reports.progress import campaign_progress, status_sentence
+from reports.rules import daily_report_rules
 from reports.selectors import report_changes
 
 
@@ -22,7 +22,7 @@ def _visits_for(user):
 
 
 def _open_visits_for(user):
-    return _visits_for(user).exclude(campaign__status=Campaign.Status.CLOSED)
+    return _visits_for(user).of_open_campaigns()
 
 
 @require_safe
@@ -44,8 +44,8 @@ def visits_today(request):
 def visit_report(request, visit_id):
     visit = get_object_or_404(_visits_for(request.user), pk=visit_id)
     report = DailyReport.objects.filter(visit=visit).first()
-    may_report = request.user.has_perm("reports.add_dailyreport")
-    if request.method == "POST" and not may_report:
+    rules = daily_report_rules(visit=visit, report=report, user=request.user)
+    if request.method == "POST" and not may_report(request.user):
         raise PermissionDenied
     form = DailyReportForm(request.POST or None, initial=_initial(report))
     conflict = None
@@ -74,9 +74,9 @@ def visit_report(request, visit_id):
     context = {
         "visit": visit,
         "report": report,
-        "form": form if may_report else None,
+        "form": form if may_report(request.user) else None,
+        "rules": rules,
         "changes": report_changes(report, request.user) if report else [],
-        "is_future": visit.date > timezone.localdate(),
         "conflict": conflict,
     }
     return render(request, "reports/visit_report.html", context)
@@ -127,52 +127,3 @@ def late_reports(request):
         "reports/late_reports.html",
         {"late": rows, "flagged": flagged, "today": today},
     )
-
-
-def _campaign_and_day(request, slug):
-    campaign = get_object_or_404(Campaign.objects.select_related("kabupaten__provinsi"), slug=slug)
-    today = timezone.localdate()
-    form = AsOfForm(request.GET or None, initial={"as_of": today}, campaign=campaign)
-    return campaign, form, form.day(today)
-
-
-def progress_context(request, slug):
-    """What every progress page starts from: the campaign, the as_of form and the numbers."""
-    campaign, form, as_of = _campaign_and_day(request, slug)
-    progress = campaign_progress(campaign=campaign, as_of=as_of)
-    return {"campaign": campaign, "form": form, "progress": progress}
-
-
-@require_safe
-@permission_required("campaigns.view_campaign", raise_exception=True)
-def dashboard(request, slug):
-    """Will the campaign finish in time, and if not, what would it take?"""
-    context = progress_context(request, slug)
-    progress = context["progress"]
-    context |= {
-        "sentence": status_sentence(progress),
-        "charts": charts.dashboard_charts(progress),
-    }
-    return render(request, "reports/dashboard.html", context)
-
-
-@require_safe
-@permission_required("campaigns.view_campaign", raise_exception=True)
-def briefing(request, slug):
-    """One printable A4 page for the coordinators' daily meeting."""
-    context = progress_context(request, slug)
-    progress = context["progress"]
-    context |= {
-        "sentence": status_sentence(progress),
-        "cumulative_chart": charts.cumulative_chart(progress, width=640, height=230),
-    }
-    return render(request, "reports/briefing.html", context)
-
-
-@require_safe
-@permission_required("campaigns.view_campaign", raise_exception=True)
-def progress_json(request, slug):
-    campaign, form, as_of = _campaign_and_day(request, slug)
-    if form.is_bound and not form.is_valid():
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    return JsonResponse(campaign_progress(campaign=campaign, as_of=as_of).as_json())

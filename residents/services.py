@@ -15,7 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.audit import audit_record
 from campaigns.models import AuditEntry, Campaign, OperatorScope, Visit
-from campaigns.services import campaign_check_open, count_check_confirmed
+from campaigns.services import (
+    campaign_check_open,
+    count_check_confirmed,
+    visit_check_happened,
+)
 from regions.models import Kecamatan
 from residents.models import BacklogEntry, NikLookup, Resident
 from residents.nik import NikError, clean_nik, mask_nik, mask_niks_in_text
@@ -165,12 +169,7 @@ def _check_transition(resident, status, visit, by):
                 code="visit_required",
                 params={"name": resident.name},
             )
-        if visit.date > timezone.localdate():
-            raise ValidationError(
-                _("The visit on %(date)s has not happened yet."),
-                code="future_visit",
-                params={"date": date_format(visit.date, "SHORT_DATE_FORMAT")},
-            )
+        visit_check_happened(visit=visit)
 
 
 def residents_record_pasted(*, visit: Visit, tokens: list[str], by) -> tuple[list, list]:
@@ -310,7 +309,7 @@ class PurgeResult:
 
 def campaign_closed_on(campaign: Campaign) -> datetime.date | None:
     """The day the campaign was last set to closed (from its history), None when open."""
-    if campaign.status != Campaign.Status.CLOSED:
+    if not campaign.is_closed:
         return None
     since = None
     for status, when in campaign.history.order_by("-history_date", "-history_id").values_list(

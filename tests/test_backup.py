@@ -65,7 +65,7 @@ def make(*args, database):
     return result.stdout
 
 
-# What progress.json answers (reports.views.progress_json), computed on another database.
+# What progress.json answers (reports.progress_views.progress_json), computed on another database.
 PROGRESS = """
 import json, sys
 from django.core.serializers.json import DjangoJSONEncoder

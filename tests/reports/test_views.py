@@ -148,7 +148,9 @@ def test_messages_are_in_indonesian_by_default(client, operator_user, campaign):
 def test_a_future_visit_shows_no_form_and_refuses_a_post(client, operator_user, campaign):
     visit = visit_on(campaign, -2)
     client.force_login(operator_user)
-    assert client.get(report_url(visit)).context["is_future"]
+    rules = client.get(report_url(visit)).context["rules"]
+    assert not rules.may_send
+    assert rules.refusal == "Kunjungan ini belum berlangsung; laporkan pada hari pelaksanaannya."
     response = post(client, visit, recorded_count="10")
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()

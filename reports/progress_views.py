@@ -1,0 +1,81 @@
+"""The pages that show a campaign's progress: the list of campaigns, the dashboard, the
+briefing and progress.json."""
+
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+from django_filters.views import FilterView
+
+from campaigns.filters import CampaignFilter
+from campaigns.models import Campaign
+from reports import charts
+from reports.forms import AsOfForm
+from reports.progress import campaign_progress, status_sentence
+from reports.selectors import campaigns_with_totals
+
+
+class CampaignListView(PermissionRequiredMixin, FilterView):
+    """Every campaign with its status and percent recorded today, filterable by province."""
+
+    permission_required = "campaigns.view_campaign"
+    raise_exception = True
+    filterset_class = CampaignFilter
+    paginate_by = 50
+    template_name = "campaigns/campaign_list.html"
+
+    def get_queryset(self):
+        campaigns = Campaign.objects.select_related("kabupaten__provinsi")
+        return campaigns_with_totals(campaigns, timezone.localdate())
+
+
+def campaign_and_day(request, slug):
+    """The campaign of the URL and the day its pages show (?as_of=, else today)."""
+    campaign = get_object_or_404(Campaign.objects.select_related("kabupaten__provinsi"), slug=slug)
+    today = timezone.localdate()
+    form = AsOfForm(request.GET or None, initial={"as_of": today}, campaign=campaign)
+    return campaign, form, form.day(today)
+
+
+def progress_context(request, slug):
+    """What every progress page starts from: the campaign, the as_of form and the numbers."""
+    campaign, form, as_of = campaign_and_day(request, slug)
+    progress = campaign_progress(campaign=campaign, as_of=as_of)
+    return {"campaign": campaign, "form": form, "progress": progress}
+
+
+@require_safe
+@permission_required("campaigns.view_campaign", raise_exception=True)
+def dashboard(request, slug):
+    """Will the campaign finish in time, and if not, what would it take?"""
+    context = progress_context(request, slug)
+    progress = context["progress"]
+    context |= {
+        "sentence": status_sentence(progress),
+        "charts": charts.dashboard_charts(progress),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@require_safe
+@permission_required("campaigns.view_campaign", raise_exception=True)
+def briefing(request, slug):
+    """One printable A4 page for the coordinators' daily meeting."""
+    context = progress_context(request, slug)
+    progress = context["progress"]
+    context |= {
+        "sentence": status_sentence(progress),
+        "cumulative_chart": charts.cumulative_chart(progress, width=640, height=230),
+    }
+    return render(request, "reports/briefing.html", context)
+
+
+@require_safe
+@permission_required("campaigns.view_campaign", raise_exception=True)
+def progress_json(request, slug):
+    campaign, form, as_of = campaign_and_day(request, slug)
+    if form.is_bound and not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    return JsonResponse(campaign_progress(campaign=campaign, as_of=as_of).as_json())
