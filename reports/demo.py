@@ -16,7 +16,7 @@ from devices.models import Device, DeviceState
 from regions import services
 from regions.models import Desa, Kabupaten, Kecamatan
 from reports.models import DailyReport
-from residents.models import BacklogEntry
+from residents.services import backlog_baselines_create
 
 SLUG = "ttu-2024"
 KABUPATEN = "53.03"
@@ -137,17 +137,8 @@ def baselines():
 
 
 def _baseline(campaign, *, by):
-    BacklogEntry.objects.bulk_create(
-        BacklogEntry(
-            campaign=campaign,
-            kecamatan_id=code,
-            date=campaign.start_date,
-            kind=BacklogEntry.Kind.BASELINE,
-            change=number,
-            note="Data awal Dukcapil, 23 Januari 2024",
-            created_by=by,
-        )
-        for code, number in sorted(baselines().items())
+    backlog_baselines_create(
+        campaign=campaign, counts=baselines(), note="Data awal Dukcapil, 23 Januari 2024", by=by
     )
 
 

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Kecamatan
-from reports.plan import KecamatanState
+from reports.kecamatan_table import KecamatanState
 
 
 class KecamatanFilter(django_filters.FilterSet):

@@ -1,7 +1,7 @@
 """The kecamatan table, plan against actual and the week's schedule: read-only pages.
 
 Their numbers come from reports.progress.campaign_progress, like the dashboard's and
-progress.json's, and from the grouped queries of reports.plan.
+progress.json's, and from the grouped queries of reports.plan and reports.schedule.
 """
 
 from django.contrib.auth.decorators import permission_required
@@ -15,9 +15,11 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from reports.filters import KecamatanFilter
-from reports.plan import campaign_plan, campaign_schedule, kecamatan_rows
+from reports.kecamatan_table import kecamatan_rows
+from reports.plan import campaign_plan
 from reports.progress import campaign_progress
 from reports.progress_views import campaign_and_day, progress_context
+from reports.schedule import campaign_schedule
 from reports.tables import KecamatanTable
 
 can_view = permission_required("campaigns.view_campaign", raise_exception=True)

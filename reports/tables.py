@@ -47,7 +47,7 @@ class DayColumn(tables.Column):
 
 
 class KecamatanTable(tables.Table):
-    """Rows are reports.plan.KecamatanRow, already in their default order."""
+    """Rows are reports.kecamatan_table.KecamatanRow, already in their default order."""
 
     code = tables.Column(verbose_name=_("Code"), visible=False)  # in the exports only
     name = tables.Column(
@@ -67,7 +67,7 @@ class KecamatanTable(tables.Table):
         attrs = {"class": "kecamatan-table"}
         row_attrs = {"class": lambda record: record.state}
         empty_text = _("No kecamatan match this filter.")
-        # No order_by: without ?sort= the rows keep reports.plan's default order.
+        # No order_by: without ?sort= the rows keep reports.kecamatan_table's default order.
 
     def render_name(self, record):
         # On a phone the state column is off screen: the badge also shows under the name.

@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign
 from regions.models import Desa
 from residents import nik as niks
-from residents.models import BacklogEntry, Resident
+from residents.models import Resident
+from residents.services import backlog_baselines_create
 
 BATCH_SIZE = 5000
 MAX_LISTED = 500  # problems listed one by one; all are counted
@@ -606,17 +607,11 @@ def _save(batch, checker, result):
 
 def _baseline(campaign, checker, result, by):
     """The imported residents enter the backlog at the campaign's start, per kecamatan."""
-    BacklogEntry.objects.bulk_create(
-        BacklogEntry(
-            campaign=campaign,
-            kecamatan_id=kecamatan_id,
-            date=campaign.start_date,
-            kind=BacklogEntry.Kind.BASELINE,
-            change=count,
-            note=gettext("Import of %(file)s") % {"file": result.filename},
-            created_by=by,
-        )
-        for kecamatan_id, count in sorted(checker.accepted_per_kecamatan.items())
+    backlog_baselines_create(
+        campaign=campaign,
+        counts=checker.accepted_per_kecamatan,
+        note=gettext("Import of %(file)s") % {"file": result.filename},
+        by=by,
     )
     result.per_kecamatan = Counter(
         {checker.kecamatan_names[k]: n for k, n in checker.accepted_per_kecamatan.items()}

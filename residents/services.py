@@ -100,6 +100,23 @@ REMOVAL_KINDS = {
 }
 
 
+def backlog_baselines_create(*, campaign: Campaign, counts: dict, note: str, by) -> None:
+    """Each kecamatan's backlog at the campaign's start: one baseline entry per kecamatan
+    (`counts` maps a kecamatan's code to its number), for an import or the demo."""
+    BacklogEntry.objects.bulk_create(
+        BacklogEntry(
+            campaign=campaign,
+            kecamatan_id=code,
+            date=campaign.start_date,
+            kind=BacklogEntry.Kind.BASELINE,
+            change=count,
+            note=note,
+            created_by=by,
+        )
+        for code, count in sorted(counts.items())
+    )
+
+
 @transaction.atomic
 def resident_set_status(
     *, resident: Resident, status: str, by, visit: Visit | None = None, note: str = ""

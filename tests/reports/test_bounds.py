@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,8 +14,8 @@ from hypothesis import strategies as st
 
 from campaigns.models import Campaign, Visit
 from reports import services
+from reports.forecast import forecast_with_extra_sets
 from reports.models import DailyReport
-from reports.plan import forecast_with_extra_sets
 from reports.progress import (
     PROJECTION_HORIZON_DAYS,
     campaign_progress,
@@ -50,12 +49,6 @@ def campaign():
         extension_date=None,
         election_date=today + datetime.timedelta(days=17),
     )
-
-
-@pytest.fixture
-def demo():
-    call_command("seed_demo", "--historical", verbosity=0)
-    return Campaign.objects.get(slug="ttu-2024")
 
 
 def visit_on(campaign, days_ago):

@@ -5,11 +5,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from campaigns.models import Campaign
 from reports import charts
 from reports.progress import campaign_progress
 from tests.factories import (
@@ -26,12 +24,6 @@ D = datetime.date
 # Charts are read in Indonesian, the default; test_english_dates_and_labels checks English.
 REVIEW_DAY = D(2024, 1, 23)
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def demo():
-    call_command("seed_demo", "--historical", verbosity=0)
-    return Campaign.objects.get(slug="ttu-2024")
 
 
 @pytest.fixture

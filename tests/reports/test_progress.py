@@ -3,13 +3,11 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from campaigns.models import Campaign
 from reports.progress import campaign_progress, status_sentence
 from tests.factories import (
     BacklogEntryFactory,
@@ -23,12 +21,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 D = datetime.date
 REVIEW_DAY = D(2024, 1, 23)
-
-
-@pytest.fixture
-def demo():
-    call_command("seed_demo", "--historical", verbosity=0)
-    return Campaign.objects.get(slug="ttu-2024")
 
 
 def progress_json(client, campaign, as_of):

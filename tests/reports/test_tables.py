@@ -6,15 +6,15 @@ import io
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from campaigns.models import Campaign
-from reports.plan import campaign_plan, campaign_schedule, forecast_with_extra_sets
+from reports.forecast import forecast_with_extra_sets
+from reports.plan import campaign_plan
 from reports.progress import campaign_progress
+from reports.schedule import campaign_schedule
 from tests.factories import (
     BacklogEntryFactory,
     CampaignFactory,
@@ -37,12 +37,6 @@ DEMO_GAPS = [
     ("Biboki Moenleu", 100),
     ("Noemuti Timur", 50),
 ]
-
-
-@pytest.fixture
-def demo():
-    call_command("seed_demo", "--historical", verbosity=0)
-    return Campaign.objects.get(slug="ttu-2024")
 
 
 @pytest.fixture
