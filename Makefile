@@ -37,6 +37,7 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/djhtml --check $$(find templates -name "*.html")
 
 format: $(VENV)/.installed
 	$(PY) -m ruff check --fix .
