@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,14 +28,17 @@ def _open_visits_for(user):
 @require_safe
 @permission_required("campaigns.view_visit", raise_exception=True)
 def visits_today(request):
-    """Today's visits, and earlier ones still without a report, for this user."""
+    """Today's visits, and earlier ones still without a report, in the user's area: those
+    naming them first, then the others of their kecamatan, which they may report too."""
     today = timezone.localdate()
+    names_them = Visit.operators.through.objects.filter(
+        visit=OuterRef("pk"), user_id=request.user.pk
+    )
     visits = (
         _open_visits_for(request.user)
-        .filter(Q(operators=request.user) | Q(operators__isnull=True))
         .filter(Q(date=today) | Q(date__lt=today, report__isnull=True))
-        .distinct()
-        .order_by("date", "kecamatan__name", "device__code")
+        .annotate(names_them=Exists(names_them))
+        .order_by("-names_them", "date", "kecamatan__name", "device__code")
     )
     return render(request, "reports/visits_today.html", {"visits": visits, "today": today})
 

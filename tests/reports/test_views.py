@@ -62,9 +62,28 @@ def test_today_lists_todays_visits_and_earlier_unreported_ones(client, operator_
 
     assert response.status_code == 200
     listed = list(response.context["visits"])
-    assert listed == [late, today]
-    for absent in (reported, tomorrow, someone_elses):
+    # The visit naming them first; then, by date, those of their area naming someone else.
+    assert listed == [today, late, someone_elses]
+    for absent in (reported, tomorrow):
         assert absent not in listed
+
+
+def test_a_scoped_operator_sees_every_visit_of_their_kecamatan_today(client, campaign):
+    """Limited to Miomaffo Barat, they see its two visits though neither names them."""
+    mine = KecamatanFactory(kabupaten=campaign.kabupaten, name="Miomaffo Barat")
+    user = UserFactory(username="scoped")
+    user.groups.add(Group.objects.get(name="Operator"))
+    OperatorScope.objects.create(user=user).kecamatan.add(mine)
+    first, second = (visit_on(campaign, 0, kecamatan=mine) for _ in range(2))
+    first.operators.add(UserFactory())
+    named = visit_on(campaign, 1, kecamatan=mine)
+    named.operators.add(user)
+    visit_on(campaign, 0).operators.add(user)  # outside their area: never listed
+    client.force_login(user)
+
+    listed = list(client.get(reverse("visits:today")).context["visits"])
+
+    assert listed == [named, *sorted([first, second], key=lambda v: v.device.code)]
 
 
 def test_today_runs_the_same_queries_for_one_visit_or_many(client, operator_user, campaign):
