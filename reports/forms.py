@@ -46,6 +46,10 @@ class DailyReportForm(ServiceErrorsMixin, forms.Form):
     confirm = forms.BooleanField(label=_("Yes, this number is right"), required=False)
     # The report's version when the form was opened (0: no report yet); see daily_report_save.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Made by the phone's script for each send, and the one before it still waiting, if any:
+    # see daily_report_submit. Empty without JavaScript.
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    after = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def needs_confirmation(self):
         return any(

@@ -101,3 +101,34 @@ class DailyReport(Versioned):
                 errors["visit"] = error
         if errors:
             raise ValidationError(errors)
+
+
+class ReportSubmission(models.Model):
+    """A report sent from a phone, by the id the phone made for it: a report typed without a
+    signal may reach the server twice (a retry, Background Sync and the page both sending)
+    and must count once. Kept for the submissions that were applied."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    report = models.ForeignKey(
+        DailyReport, models.CASCADE, related_name="submissions", verbose_name=_("daily report")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    # The report's version once applied: a later send made on top of this one, offline, is
+    # applied in turn only while nobody else changed the report since (services).
+    version = models.PositiveIntegerField(_("version"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("report submission")
+        verbose_name_plural = _("report submissions")
+        indexes = [models.Index(fields=["report", "-received_at"], name="submission_report_idx")]
+
+    def __str__(self):
+        return str(self.id)

@@ -1,5 +1,7 @@
 """Saving a visit's daily report: one report a visit, every change kept, odd counts checked."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Visit
 from campaigns.services import campaign_check_open, count_check_confirmed
-from reports.models import DailyReport
+from reports.models import DailyReport, ReportSubmission
 from reports.rules import report_reason_error
 
 REPORT_FIELDS = ["recorded_count", "first_time_voters", "failed_count", "notes"]
@@ -60,6 +62,49 @@ def daily_report_save(
     report._change_reason = reason
     report._history_user = by
     report.save()
+    return report
+
+
+@transaction.atomic
+def daily_report_submit(
+    *,
+    visit: Visit,
+    data: dict,
+    by,
+    submission_id: uuid.UUID,
+    after: uuid.UUID | None = None,
+    reason: str = "",
+    confirmed: bool = False,
+    version: int | None = None,
+) -> DailyReport:
+    """daily_report_save for a send that carries the id the phone made for it: the same id
+    twice is applied once, so a report kept offline and sent again is never doubled.
+
+    `after` is the id of the phone's previous send for this visit, made before this one and
+    maybe not yet applied when this one was typed (two offline edits). When that send is what
+    the report holds now, this edit was made on top of it and is applied; when someone else
+    saved since, the version check shows both, as for any stale form.
+    """
+    # Lock the visit first: two sends of one id (Background Sync and the page) queue here.
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    done = ReportSubmission.objects.select_related("report").filter(pk=submission_id).first()
+    if done is not None:
+        if done.report.visit_id != visit.pk:
+            raise ValidationError(
+                _("This send belongs to another visit."), code="submission_reused"
+            )
+        return done.report
+    report = DailyReport.objects.filter(visit=visit).first()
+    if after is not None and report is not None:
+        previous = ReportSubmission.objects.filter(pk=after, report=report).first()
+        if previous is not None and previous.version == report.version:
+            version = report.version
+    report = daily_report_save(
+        visit=visit, data=data, by=by, reason=reason, confirmed=confirmed, version=version
+    )
+    ReportSubmission.objects.create(
+        id=submission_id, report=report, user=by, version=report.version
+    )
     return report
 
 

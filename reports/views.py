@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,26 +55,22 @@ def visit_report(request, visit_id):
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.daily_report_save(
-                visit=visit,
-                data=form.cleaned_data,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                confirmed=form.cleaned_data["confirm"],
-                version=form.cleaned_data["version"],
-            )
+            saved = _save(visit, form, request.user)
         except services.StaleReport as stale:
             form.add_error(None, stale)
             conflict = _conflict(form, stale.report)
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(
-                request,
-                _("Report saved: %(count)s recorded.")
-                % {"count": form.cleaned_data["recorded_count"]},
-            )
+            message = _("Report saved: %(count)s recorded.") % {"count": saved.recorded_count}
+            if _wants_json(request):
+                return JsonResponse({"status": "saved", "message": message})
+            messages.success(request, message)
             return redirect(request.path)  # Post/Redirect/Get: a reload sends nothing
+    if request.method == "POST" and _wants_json(request):
+        # Kept on the phone with the reason, to be fixed and sent again.
+        reasons = [str(e) for errors in form.errors.values() for e in errors]
+        return JsonResponse({"status": "refused", "message": " ".join(reasons)}, status=422)
     context = {
         "visit": visit,
         "report": report,
@@ -83,6 +80,28 @@ def visit_report(request, visit_id):
         "conflict": conflict,
     }
     return render(request, "reports/visit_report.html", context)
+
+
+def _save(visit, form, user):
+    data = form.cleaned_data
+    common = {
+        "visit": visit,
+        "data": data,
+        "by": user,
+        "reason": data["reason"],
+        "confirmed": data["confirm"],
+        "version": data["version"],
+    }
+    if data["submission"]:  # sent by the page's script, maybe after a time offline
+        return services.daily_report_submit(
+            **common, submission_id=data["submission"], after=data["after"]
+        )
+    return services.daily_report_save(**common)
+
+
+def _wants_json(request):
+    """The page's script sends the form itself and reads the answer."""
+    return request.headers.get("Accept") == "application/json"
 
 
 def _initial(report):

@@ -1,0 +1,126 @@
+"""Reports sent by the page's script with the phone's id: never doubled, applied in order,
+refused with the reason to show on the phone."""
+
+import datetime
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.models import DailyReport
+from tests.factories import CampaignFactory, UserFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+@pytest.fixture
+def visit():
+    today = TODAY()
+    campaign = CampaignFactory(
+        start_date=today - datetime.timedelta(days=10),
+        target_date=today + datetime.timedelta(days=10),
+        extension_date=None,
+        election_date=today + datetime.timedelta(days=17),
+    )
+    return VisitFactory(campaign=campaign, date=today)
+
+
+def send(client, visit, submission, *, after="", version=0, **counts):
+    data = {
+        "recorded_count": "60",
+        "first_time_voters": "0",
+        "failed_count": "0",
+        "notes": "",
+        "version": version,
+        "submission": submission,
+        "after": after,
+    } | counts
+    url = reverse("visits:report", args=[visit.pk])
+    return client.post(url, data, headers={"Accept": "application/json"})
+
+
+def test_the_same_send_twice_is_one_report_applied_once(client, operator_user, visit):
+    client.force_login(operator_user)
+    submission = uuid.uuid4()
+
+    first = send(client, visit, submission, recorded_count="60")
+    again = send(client, visit, submission, recorded_count="60")
+
+    assert first.json() == {"status": "saved", "message": "Laporan disimpan: 60 direkam."}
+    assert again.status_code == 200 and again.json()["status"] == "saved"
+    report = DailyReport.objects.get(visit=visit)
+    assert (report.recorded_count, report.version, report.history.count()) == (60, 1, 1)
+
+
+def test_a_resend_of_an_older_send_does_not_undo_a_later_one(client, operator_user, visit):
+    client.force_login(operator_user)
+    first, second = uuid.uuid4(), uuid.uuid4()
+    send(client, visit, first, recorded_count="60")
+    send(client, visit, second, after=first, recorded_count="65")
+
+    send(client, visit, first, recorded_count="60")  # a retry of the first arriving late
+
+    assert DailyReport.objects.get(visit=visit).recorded_count == 65
+
+
+def test_two_offline_edits_are_applied_in_the_order_they_were_made(client, operator_user, visit):
+    """Both typed offline on the form as it was (version 0); the second after the first."""
+    client.force_login(operator_user)
+    first, second = uuid.uuid4(), uuid.uuid4()
+
+    assert send(client, visit, first, recorded_count="60").json()["status"] == "saved"
+    assert send(client, visit, second, after=first, recorded_count="62").json()["status"] == (
+        "saved"
+    )
+
+    report = DailyReport.objects.get(visit=visit)
+    assert (report.recorded_count, report.version) == (62, 2)
+    assert [r.recorded_count for r in report.history.order_by("history_id")] == [60, 62]
+
+
+def test_an_offline_edit_over_a_colleagues_save_is_refused_as_stale(client, operator_user, visit):
+    client.force_login(operator_user)
+    first, second = uuid.uuid4(), uuid.uuid4()
+    send(client, visit, first, recorded_count="60")
+    colleague = UserFactory(username="budi")
+    colleague.groups.add(*operator_user.groups.all())
+    client.force_login(colleague)
+    send(client, visit, uuid.uuid4(), version=1, recorded_count="70", failed_count="2")
+    client.force_login(operator_user)
+
+    refused = send(client, visit, second, after=first, recorded_count="62")
+
+    assert refused.status_code == 422
+    assert refused.json()["status"] == "refused"
+    assert "budi" in refused.json()["message"]
+    assert DailyReport.objects.get(visit=visit).recorded_count == 70
+
+
+def test_a_send_refused_on_arrival_says_why(client, operator_user, visit):
+    visit.campaign.status = "closed"
+    visit.campaign.save()
+    client.force_login(operator_user)
+
+    refused = send(client, visit, uuid.uuid4())
+
+    assert refused.status_code == 422
+    assert refused.json() == {
+        "status": "refused",
+        "message": f"Kegiatan {visit.campaign.name} sudah ditutup; hanya admin yang masih "
+        "dapat mengoreksinya.",
+    }
+    assert not DailyReport.objects.exists()
+
+
+def test_an_id_sent_for_another_visit_is_refused(client, operator_user, visit):
+    client.force_login(operator_user)
+    submission = uuid.uuid4()
+    send(client, visit, submission)
+    other = VisitFactory(campaign=visit.campaign, date=visit.date)
+
+    refused = send(client, other, submission)
+
+    assert refused.status_code == 422
+    assert not DailyReport.objects.filter(visit=other).exists()
