@@ -448,7 +448,7 @@ def test_the_command_says_which_column_was_read_as_what(tmp_path, campaign):
         )
     output = out.getvalue()
     assert "  NAMA_LGKP: name\n" in output
-    assert "  NO_KK: tidak dibaca\n" in output
+    assert "  NO_KK: not read\n" in output
     assert "  NO_KEL: desa number of the desa code\n" in output
 
 

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from regions import services
 
@@ -19,11 +20,15 @@ class Command(BaseCommand):
             counts = services.regions_import(province=province)
         except services.UnknownProvince:
             raise CommandError(
-                f"Provinsi dengan kode {province!r} tidak ada di data wilayah."
+                gettext("There is no province with the code %(code)s in the region data.")
+                % {"code": repr(province)}
             ) from None
         self.stdout.write(
             self.style.SUCCESS(
-                "Wilayah dimuat: {provinsi} provinsi, {kabupaten} kabupaten/kota, "
-                "{kecamatan} kecamatan, {desa} desa/kelurahan.".format(**counts)
+                gettext(
+                    "Regions loaded: %(provinsi)s provinsi, %(kabupaten)s kabupaten/kota, "
+                    "%(kecamatan)s kecamatan, %(desa)s desa/kelurahan."
+                )
+                % counts
             )
         )

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reports import demo
 
@@ -16,13 +17,29 @@ class Command(BaseCommand):
     def handle(self, *args, historical=False, **options):
         result = demo.demo_load(today=timezone.localdate(), historical=historical)
         campaign = result.campaign
-        verb = "dimuat" if result.created else "sudah ada, tidak diubah"
+        if result.created:
+            message = gettext(
+                "Demo %(slug)s loaded: starts %(start)s, target %(target)s, "
+                "extension %(extension)s."
+            )
+        else:
+            message = gettext(
+                "Demo %(slug)s already there, left unchanged: starts %(start)s, "
+                "target %(target)s, extension %(extension)s."
+            )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo {campaign.slug} {verb}: mulai {campaign.start_date:%d/%m/%Y}, "
-                f"target {campaign.target_date:%d/%m/%Y}, "
-                f"perpanjangan {campaign.extension_date:%d/%m/%Y}."
+                message
+                % {
+                    "slug": campaign.slug,
+                    "start": f"{campaign.start_date:%d/%m/%Y}",
+                    "target": f"{campaign.target_date:%d/%m/%Y}",
+                    "extension": f"{campaign.extension_date:%d/%m/%Y}",
+                }
             )
         )
         users = ", ".join(username for username, _ in demo.USERS)
-        self.stdout.write(f"Pengguna demo: {users}; kata sandi: {demo.DEMO_PASSWORD}")
+        self.stdout.write(
+            gettext("Demo users: %(users)s; password: %(password)s")
+            % {"users": users, "password": demo.DEMO_PASSWORD}
+        )

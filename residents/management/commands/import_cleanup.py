@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
 from residents.import_jobs import import_jobs_clean_up
 
@@ -12,5 +13,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = import_jobs_clean_up()
         self.stdout.write(
-            f"{counts['abandoned']} import job(s) given up, {counts['files']} file(s) removed."
+            gettext("%(abandoned)s import job(s) given up, %(files)s file(s) removed.") % counts
         )

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext, ngettext
 
 from campaigns.models import Campaign
 from residents.importer import ImportRefused, residents_import
@@ -23,9 +24,11 @@ class Command(BaseCommand):
         try:
             campaign = Campaign.objects.select_related("kabupaten").get(slug=campaign)
         except Campaign.DoesNotExist:
-            raise CommandError(f"Tidak ada kegiatan dengan slug {campaign!r}.") from None
+            raise CommandError(
+                gettext("There is no campaign with the slug %(slug)s.") % {"slug": repr(campaign)}
+            ) from None
         if not file.is_file():
-            raise CommandError(f"Berkas {file} tidak ada.")
+            raise CommandError(gettext("The file %(file)s does not exist.") % {"file": file})
         by = get_user_model().objects.filter(username=user).first() if user else None
         try:
             result = residents_import(
@@ -33,20 +36,50 @@ class Command(BaseCommand):
             )
         except ImportRefused as refused:
             raise CommandError(refused.message) from None
-        self.stdout.write("Kolom dibaca sebagai:")
+        self.stdout.write(gettext("Columns read as:"))
         for column in result.columns:
-            self.stdout.write(f"  {column.column}: {column.read_as or 'tidak dibaca'}")
+            self.stdout.write(f"  {column.column}: {column.read_as or gettext('not read')}")
         for p in result.problems:
-            kind = "DITOLAK" if p.refused else "DITANDAI"
-            self.stdout.write(f"baris {p.line}, {p.column} {p.value!r}: {kind}: {p.message}")
-        if len(result.problems) < result.refused + result.flagged:
-            self.stdout.write(f"(hanya {len(result.problems)} masalah pertama yang ditampilkan)")
-        verb = "akan diimpor (uji coba, tidak disimpan)" if dry_run else "diimpor"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{result.rows} baris: {result.accepted} {verb}, {result.refused} ditolak, "
-                f"{result.flagged} ditandai untuk diperiksa."
+            if p.refused:
+                line = gettext("line %(line)s, %(column)s %(value)s: REFUSED: %(message)s")
+            else:
+                line = gettext("line %(line)s, %(column)s %(value)s: FLAGGED: %(message)s")
+            self.stdout.write(
+                line
+                % {"line": p.line, "column": p.column, "value": repr(p.value), "message": p.message}
             )
-        )
+        shown = len(result.problems)
+        if shown < result.refused + result.flagged:
+            self.stdout.write(
+                ngettext(
+                    "(only the first %(count)s problem is shown)",
+                    "(only the first %(count)s problems are shown)",
+                    shown,
+                )
+                % {"count": shown}
+            )
+        if dry_run:
+            summary = ngettext(
+                "%(rows)s row: %(accepted)s would be imported (dry run, nothing saved), "
+                "%(refused)s refused, %(flagged)s flagged for checking.",
+                "%(rows)s rows: %(accepted)s would be imported (dry run, nothing saved), "
+                "%(refused)s refused, %(flagged)s flagged for checking.",
+                result.rows,
+            )
+        else:
+            summary = ngettext(
+                "%(rows)s row: %(accepted)s imported, %(refused)s refused, "
+                "%(flagged)s flagged for checking.",
+                "%(rows)s rows: %(accepted)s imported, %(refused)s refused, "
+                "%(flagged)s flagged for checking.",
+                result.rows,
+            )
+        counts = {
+            "rows": result.rows,
+            "accepted": result.accepted,
+            "refused": result.refused,
+            "flagged": result.flagged,
+        }
+        self.stdout.write(self.style.SUCCESS(summary % counts))
         for name, count in sorted(result.per_kecamatan.items()):
             self.stdout.write(f"  {name}: {count}")

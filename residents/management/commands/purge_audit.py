@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
 from campaigns.audit import audit_purge, audit_retention_cutoff
 from residents.models import ExportLog, NikLookup
@@ -19,13 +20,19 @@ class Command(BaseCommand):
         before = audit_retention_cutoff()
         exports = ExportLog.objects.filter(created_at__lt=before)
         lookups = NikLookup.objects.filter(at__lt=before)
-        counts = [exports.count(), lookups.count()]
+        counts = {"exports": exports.count(), "lookups": lookups.count()}
         if not dry_run:
             exports.delete()
             lookups.delete()
-        audit = audit_purge(before=before, dry_run=dry_run)
-        verb = "akan dihapus (uji coba)" if dry_run else "dihapus"
-        self.stdout.write(
-            f"Sebelum {before:%Y-%m-%d %H:%M}: {audit} entri log audit, {counts[0]} ekspor, "
-            f"{counts[1]} pencarian NIK lengkap {verb}."
-        )
+        counts["audit"] = audit_purge(before=before, dry_run=dry_run)
+        if dry_run:
+            message = gettext(
+                "Before %(before)s: %(audit)s audit log entries, %(exports)s exports, "
+                "%(lookups)s whole-NIK searches would be removed (dry run)."
+            )
+        else:
+            message = gettext(
+                "Before %(before)s: %(audit)s audit log entries, %(exports)s exports, "
+                "%(lookups)s whole-NIK searches removed."
+            )
+        self.stdout.write(message % {**counts, "before": f"{before:%Y-%m-%d %H:%M}"})

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from campaigns.models import Campaign
 from residents.services import residents_purge
@@ -25,23 +26,37 @@ class Command(BaseCommand):
         try:
             campaign = Campaign.objects.get(slug=campaign)
         except Campaign.DoesNotExist:
-            raise CommandError(f"Tidak ada kegiatan dengan slug {campaign!r}.") from None
+            raise CommandError(
+                gettext("There is no campaign with the slug %(slug)s.") % {"slug": repr(campaign)}
+            ) from None
         by = None
         if user:
             by = get_user_model().objects.filter(username=user).first()
             if by is None:
-                raise CommandError(f"Tidak ada pengguna {user!r}.")
+                raise CommandError(gettext("There is no user %(user)s.") % {"user": repr(user)})
         planned = self._purge(campaign, by, dry_run=True)
-        self.stdout.write(f"Uji coba, belum ada yang diubah. Akan dihapus: {_counts(planned)}.")
+        self.stdout.write(
+            gettext("Dry run, nothing changed yet. Would be removed: %(counts)s.")
+            % {"counts": _counts(planned)}
+        )
         if dry_run:
             return
         if interactive:
-            answer = input(f"Hapus data penduduk {campaign.name}? Ketik 'ya' untuk lanjut: ")
-            if answer.strip().lower() != "ya":
-                self.stdout.write("Dibatalkan; tidak ada yang diubah.")
+            # The word to type is the active language's ("ya"); the English "yes" works too.
+            yes = gettext("yes")
+            answer = input(
+                gettext("Remove the resident data of %(campaign)s? Type '%(yes)s' to go on: ")
+                % {"campaign": campaign.name, "yes": yes}
+            )
+            if answer.strip().lower() not in {yes.lower(), "yes"}:
+                self.stdout.write(gettext("Cancelled; nothing was changed."))
                 return
         done = self._purge(campaign, by, dry_run=False)
-        self.stdout.write(self.style.SUCCESS(f"Dihapus: {_counts(done)}. Semua angka tetap."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                gettext("Removed: %(counts)s. Every count stays.") % {"counts": _counts(done)}
+            )
+        )
 
     def _purge(self, campaign, by, *, dry_run):
         try:
@@ -51,7 +66,7 @@ class Command(BaseCommand):
 
 
 def _counts(result):
-    return (
-        f"{result.residents} penduduk, {result.history} catatan riwayatnya, "
-        f"{result.notes} catatan buku besar yang menyebut nama atau NIK mereka"
-    )
+    return gettext(
+        "%(residents)s residents, %(history)s records of their history, "
+        "%(notes)s ledger entries that give their name or NIK"
+    ) % {"residents": result.residents, "history": result.history, "notes": result.notes}
