@@ -155,7 +155,7 @@ def test_the_clean_up_command(campaign, operator_user, capsys):
     from django.core.management import call_command
 
     call_command("import_cleanup")
-    assert "0 import job(s) given up" in capsys.readouterr().out
+    assert "0 tugas impor dihentikan, 0 berkas dihapus." in capsys.readouterr().out
 
 
 def _worker(tmp_path):
