@@ -11,10 +11,9 @@ from campaigns.forms import CountField, ServiceErrorsMixin
 from campaigns.models import NOTE_MAX_LENGTH, OperatorScope
 from regions.models import Desa
 from residents.models import MAX_LEDGER_CHANGE, BacklogEntry, Resident
-from residents.nik import NikError, clean_nik
+from residents.nik import NIK_LENGTH, SCIENTIFIC_NOTATION, NikError, clean_nik
 from residents.privacy import may_see_nik
 
-NIK_LENGTH = 16
 MASKED_NIK = re.compile(r"([0-9]{2})[xX*]{10}([0-9]{4})")
 
 
@@ -52,10 +51,12 @@ class BacklogEntryForm(ServiceErrorsMixin, forms.Form):
 
 # --- Working on the list: search, a resident's status, NIKs pasted for a visit ---------------
 
-# Excel's scientific notation as people paste it: 5,30305E+15 or 5.30305E+15 (one NIK, even
-# though it holds a comma).
-_SCIENTIFIC = r"[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+"
-_PASTED_TOKEN = re.compile(rf"\s*({_SCIENTIFIC})\s*(?=[,;\t\r\n]|$)|([^,;\t\r\n]+)")
+# What lies between separators; but Excel's scientific notation as people paste it,
+# 5,30305E+15 or 5.30305E+15, is one NIK even though it holds a comma.
+_PASTED_TOKEN = re.compile(
+    rf"\s*({SCIENTIFIC_NOTATION.pattern})\s*(?=[,;\t\r\n]|$)"
+    r"|([^,;\t\r\n]+)"
+)
 MAX_PASTED_NIKS = 500
 
 
@@ -83,7 +84,7 @@ class ResidentSearchForm(forms.Form):
     def clean_q(self):
         term = (self.cleaned_data.get("q") or "").strip()
         compact = "".join(term.split())
-        if re.fullmatch(_SCIENTIFIC, compact):
+        if SCIENTIFIC_NOTATION.fullmatch(compact):
             try:
                 clean_nik(compact)
             except NikError as error:

@@ -105,7 +105,7 @@ FLAG_CODES = frozenset(
 )
 
 # Excel's scientific notation, with a decimal comma or point: 5,30305E+15, 5.30305e15, 5E+15.
-_SCIENTIFIC = re.compile(r"[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+")
+SCIENTIFIC_NOTATION = re.compile(r"[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+")
 # A 16-digit number written out with a zero fraction (a float exported as text):
 # 5303051203900000.0. Only 16 digits before it: "530305120390001.0" is a valid NIK, dotted.
 _NUMBER_WITH_FRACTION = re.compile(r"[0-9]{16}[.,]0+")
@@ -223,7 +223,7 @@ def clean_nik(raw: object) -> str:
     compact = "".join(text.split())  # every kind of space, the no-break space of a paste too
     if not compact.replace(".", ""):
         raise NikError("empty")
-    if _SCIENTIFIC.fullmatch(compact):
+    if SCIENTIFIC_NOTATION.fullmatch(compact):
         raise NikError("excel_scientific", {"value": compact})
     if _NUMBER_WITH_FRACTION.fullmatch(compact):
         raise NikError("excel_scientific", {"value": compact}, message_key="excel_number")

@@ -30,9 +30,8 @@ from residents.forms import (
 )
 from residents.import_views import may_import
 from residents.models import ExportLog, Resident
-from residents.nik import mask_niks_in_text
+from residents.nik import age_on, mask_niks_in_text
 from residents.privacy import may_see_nik, nik_for, niks_masked_for
-from residents.templatetags.residents import age_on
 
 
 @permission_required("residents.view_backlogentry", raise_exception=True)

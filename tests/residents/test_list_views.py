@@ -18,7 +18,7 @@ from django.utils import timezone
 from campaigns.models import OperatorScope
 from residents.forms import split_pasted_niks
 from residents.models import BacklogEntry, ExportLog, NikLookup, Resident
-from residents.templatetags.residents import age_on
+from residents.nik import age_on
 from tests.factories import (
     BacklogEntryFactory,
     CampaignFactory,
