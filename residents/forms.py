@@ -12,7 +12,7 @@ from campaigns.models import NOTE_MAX_LENGTH, OperatorScope
 from regions.models import Desa
 from residents.models import MAX_LEDGER_CHANGE, BacklogEntry, Resident
 from residents.nik import NIK_LENGTH, SCIENTIFIC_NOTATION, NikError, clean_nik
-from residents.privacy import may_see_nik
+from residents.permissions import may_see_nik
 
 MASKED_NIK = re.compile(r"([0-9]{2})[xX*]{10}([0-9]{4})")
 

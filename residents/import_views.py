@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from campaigns.audit import audit_record
-from campaigns.models import AuditEntry, Campaign, OperatorScope
+from campaigns.models import AuditEntry, Campaign
 from residents import import_jobs
 from residents.importer import ImportRefused
 from residents.models import ExportLog, ImportJob
+from residents.permissions import may_import
 
 REFRESH_SECONDS = 2  # how often a running job's page reloads itself
 JOBS_LISTED = 20
@@ -29,14 +30,6 @@ class UploadForm(forms.Form):
             "CSV (UTF-8, comma or semicolon) or Excel .xlsx, with a header row."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
-    )
-
-
-def may_import(user):
-    """Operators and admins, but not those limited to some kecamatan: a list covers the
-    whole kabupaten."""
-    return user.has_perm("residents.add_resident") and (
-        OperatorScope.kecamatan_codes_for(user) is None
     )
 
 

@@ -1,15 +1,12 @@
-"""Who may see personal data, and the data as each user may see it (UU 27/2022).
+"""Personal data as each user may see it (UU 27/2022).
 
-Operators and admins work on the list with full NIKs; everyone else (koordinators) sees every
-NIK masked as ``53xxxxxxxxxx1234``, in every page, export, note and change reason.
+Those who may see NIKs (``permissions.may_see_nik``: operators and admins) work on the list
+with full NIKs; everyone else (koordinators) sees every NIK masked as ``53xxxxxxxxxx1234``, in
+every page, export, note and change reason.
 """
 
 from residents.nik import mask_nik, mask_niks_in_text
-
-
-def may_see_nik(user) -> bool:
-    """Operators and admins work on the list with full NIKs; everyone else sees them masked."""
-    return bool(user) and user.has_perm("residents.change_resident")
+from residents.permissions import may_see_nik
 
 
 def nik_for(nik, user) -> str:

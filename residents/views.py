@@ -28,10 +28,10 @@ from residents.forms import (
     ResidentStatusForm,
     whole_nik,
 )
-from residents.import_views import may_import
 from residents.models import ExportLog, Resident
 from residents.nik import age_on, mask_niks_in_text
-from residents.privacy import may_see_nik, nik_for, niks_masked_for
+from residents.permissions import may_import, may_see_nik
+from residents.privacy import nik_for, niks_masked_for
 
 
 @permission_required("residents.view_backlogentry", raise_exception=True)
