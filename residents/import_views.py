@@ -14,9 +14,9 @@ from django.views.decorators.http import require_safe
 
 from campaigns.audit import audit_record
 from campaigns.models import AuditEntry, Campaign
-from residents import import_jobs
+from residents import import_jobs, selectors
 from residents.importer import ImportRefused
-from residents.models import ExportLog, ImportJob
+from residents.models import ExportLog
 from residents.permissions import may_import
 
 REFRESH_SECONDS = 2  # how often a running job's page reloads itself
@@ -33,12 +33,6 @@ class UploadForm(forms.Form):
     )
 
 
-def visible_jobs(user, campaign):
-    """A user's own jobs; an admin (who may view import jobs) sees everyone's."""
-    jobs = ImportJob.objects.filter(campaign=campaign).select_related("user")
-    return jobs if user.has_perm("residents.view_importjob") else jobs.filter(user=user)
-
-
 def import_residents(request, slug):
     campaign = get_object_or_404(Campaign.objects.select_related("kabupaten"), slug=slug)
     if not may_import(request.user):
@@ -53,7 +47,7 @@ def import_residents(request, slug):
             form.add_error("file", refused.message)
         else:
             return redirect("import_job", slug=campaign.slug, job_id=job.pk)
-    jobs = visible_jobs(request.user, campaign)[:JOBS_LISTED]
+    jobs = selectors.visible_import_jobs(campaign=campaign, user=request.user)[:JOBS_LISTED]
     return render(
         request, "residents/import.html", {"campaign": campaign, "form": form, "jobs": jobs}
     )
@@ -103,4 +97,6 @@ def _job(request, slug, job_id):
     campaign = get_object_or_404(Campaign.objects.select_related("kabupaten"), slug=slug)
     if not may_import(request.user):
         raise PermissionDenied
-    return campaign, get_object_or_404(visible_jobs(request.user, campaign), pk=job_id)
+    return campaign, get_object_or_404(
+        selectors.visible_import_jobs(campaign=campaign, user=request.user), pk=job_id
+    )

@@ -4,12 +4,10 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, When
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +17,6 @@ from django_filters.views import FilterView
 from campaigns.audit import audit_record
 from campaigns.models import AuditEntry, Campaign, Visit
 from campaigns.services import campaign_check_open
-from regions.models import Desa
 from residents import selectors, services
 from residents.forms import (
     BacklogEntryForm,
@@ -31,7 +28,6 @@ from residents.forms import (
 from residents.models import ExportLog, Resident
 from residents.nik import age_on, mask_niks_in_text
 from residents.permissions import may_import, may_see_nik
-from residents.privacy import nik_for, niks_masked_for
 
 
 @permission_required("residents.view_backlogentry", raise_exception=True)
@@ -80,9 +76,7 @@ def resident_home(request):
     active = Campaign.objects.sole_active()
     if active:
         return redirect("residents:list", slug=active.slug)
-    campaigns = Campaign.objects.select_related("kabupaten").order_by(
-        Case(When(status=Campaign.Status.ACTIVE, then=0), default=1), "-start_date", "name"
-    )
+    campaigns = selectors.campaign_choices()
     return render(request, "residents/resident_home.html", {"campaigns": campaigns})
 
 
@@ -170,11 +164,8 @@ class ResidentListView(FilterView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        upcoming = (
-            Visit.objects.visible_to(self.request.user)
-            .filter(campaign=self.campaign, date__gte=today)
-            .with_place()
-            .order_by("date", "kecamatan__name", "device__code")[:10]
+        upcoming = selectors.upcoming_visits(
+            campaign=self.campaign, user=self.request.user, as_of=today
         )
         return super().get_context_data(**kwargs) | {
             "campaign": self.campaign,
@@ -183,18 +174,6 @@ class ResidentListView(FilterView):
             "may_import": may_import(self.request.user),
             "searched_nik": self.searched_nik,
         }
-
-
-def recorded_visit_choices(resident, user, limit=30):
-    """The visits a resident may have been recorded at: the campaign's, up to today, those
-    in the resident's kecamatan first, newest first."""
-    return list(
-        Visit.objects.visible_to(user)
-        .filter(campaign_id=resident.campaign_id, date__lte=timezone.localdate())
-        .with_place()
-        .annotate(elsewhere=Case(When(kecamatan_id=resident.desa.kecamatan_id, then=0), default=1))
-        .order_by("elsewhere", "-date", "device__code")[:limit]
-    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -216,7 +195,7 @@ def resident_detail(request, pk):
     )
     form = None
     if may_change:
-        visits = recorded_visit_choices(resident, request.user)
+        visits = selectors.recorded_visit_choices(resident=resident, user=request.user)
         # Bound on any POST, even an empty one: a refused status is answered with a message.
         data = request.POST if request.method == "POST" else None
         form = ResidentStatusForm(data, resident=resident, visits=visits)
@@ -238,7 +217,7 @@ def resident_detail(request, pk):
     context = {
         "resident": resident,
         "form": form,
-        "history": resident_history(resident, request.user),
+        "history": selectors.resident_history(resident=resident, user=request.user),
         "today": timezone.localdate(),
         # Birth date and full NIK for those who work on the list; an age for the others.
         "full_data": may_see_nik(request.user),
@@ -255,75 +234,6 @@ def _status_message(resident, status, data):
         return _("%(name)s is back to not yet recorded.") % params
     params["status"] = S(status).label.lower()
     return _("%(name)s is marked %(status)s; the backlog of %(kecamatan)s is one lower.") % params
-
-
-HISTORY_FIELDS = ["status", "recorded_visit", "name", "nik", "sex", "birth_date", "desa"]
-
-
-def resident_history(resident, user, limit=50):
-    """Who changed what and when, newest first, from django-simple-history's records.
-
-    A fixed number of queries: the records, then the visits and desa they name.
-    """
-    records = list(
-        resident.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )
-    visit_ids = {r.recorded_visit_id for r in records if r.recorded_visit_id}
-    visits = {v.pk: str(v) for v in Visit.objects.filter(pk__in=visit_ids).with_place()}
-    desa_codes = {r.desa_id for r in records}
-    desa = dict(Desa.objects.filter(code__in=desa_codes).values_list("code", "name"))
-    shows_nik = may_see_nik(user)
-
-    def show(field, record):
-        value = getattr(record, Resident._meta.get_field(field).attname)
-        if value in (None, ""):
-            return None
-        if field == "status":
-            return S(value).label
-        if field == "recorded_visit":
-            return visits.get(value, value)
-        if field == "desa":
-            return desa.get(value, value)
-        if field == "nik":
-            return nik_for(value, user)
-        if field == "sex":
-            return Resident.Sex(value).label
-        if field == "birth_date":
-            return date_format(value, "SHORT_DATE_FORMAT") if shows_nik else "…"
-        return value
-
-    entries = []
-    for index, record in enumerate(records[:limit]):
-        older = records[index + 1] if index + 1 < len(records) else None
-        if record.history_type == "+" or older is None:
-            changes = [
-                (Resident._meta.get_field("status").verbose_name, None, show("status", record))
-            ]
-            created = record.history_type == "+"
-        else:
-            changes = [
-                (
-                    Resident._meta.get_field(field).verbose_name,
-                    show(field, older),
-                    show(field, record),
-                )
-                for field in HISTORY_FIELDS
-                if show(field, older) != show(field, record)
-            ]
-            created = False
-        reason = record.history_change_reason or ""
-        entries.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user,
-                "created": created,
-                "changes": changes,
-                "reason": niks_masked_for(reason, user),
-            }
-        )
-    return {"entries": entries, "more": len(records) > limit}
 
 
 # --- Many at once: NIKs pasted for one visit ---------------------------------------------------
@@ -379,26 +289,12 @@ def bulk_record(request, visit_id):
 # --- Invitation lists --------------------------------------------------------------------------
 
 
-def _invited(visit, user):
-    """The residents not yet recorded in the visit's desa, or its whole kecamatan."""
-    residents = (
-        Resident.objects.visible_to(user)
-        .unrecorded()
-        .filter(campaign_id=visit.campaign_id)
-        .select_related("desa")
-        .order_by("desa__name", "desa_id", "name", "nik")
-    )
-    if visit.desa_id:
-        return residents.filter(desa_id=visit.desa_id)
-    return residents.filter(desa__kecamatan_id=visit.kecamatan_id)
-
-
 @require_safe
 @can_view_residents
 def invitations(request, visit_id):
     """A printable list, per desa, of the people to call in for a visit."""
     visit = get_object_or_404(Visit.objects.visible_to(request.user).with_place(), pk=visit_id)
-    residents = list(_invited(visit, request.user))
+    residents = list(selectors.invited_residents(visit=visit, user=request.user))
     # Names (and NIKs, to those who see them) on paper: an export as much as the CSV.
     _audit_export(
         request, visit, _("Printed invitation list for the visit %(visit)s"), len(residents)
@@ -438,7 +334,7 @@ def invitations_csv(request, visit_id):
     """The invitation list for a spreadsheet, with full NIKs: operators and admins only, and
     each download is logged. UTF-8 with a BOM and semicolons, as Indonesian Excel reads."""
     visit = get_object_or_404(Visit.objects.visible_to(request.user).with_place(), pk=visit_id)
-    residents = list(_invited(visit, request.user))
+    residents = list(selectors.invited_residents(visit=visit, user=request.user))
     what = _audit_export(
         request, visit, _("Invitation list (CSV) for the visit %(visit)s"), len(residents)
     )
