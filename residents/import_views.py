@@ -1,22 +1,17 @@
 """Uploading the backlog list: the check (a dry run) and the save run as background jobs,
 each with a page that shows its progress and, at the end, its summary."""
 
-from pathlib import Path
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from campaigns.audit import audit_record
-from campaigns.models import AuditEntry, Campaign
-from residents import import_jobs, selectors
+from campaigns.models import Campaign
+from residents import exports, import_jobs, selectors
 from residents.importer import ImportRefused
-from residents.models import ExportLog
 from residents.permissions import may_import
 
 REFRESH_SECONDS = 2  # how often a running job's page reloads itself
@@ -84,12 +79,8 @@ def import_refused_csv(request, slug, job_id):
         file = import_jobs.storage().open(job.refused_file, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    what = (_("Refused rows of %(file)s") % {"file": job.filename})[:200]
-    ExportLog.objects.create(user=request.user, campaign=campaign, what=what, rows=job.refused)
-    audit_record(
-        action=AuditEntry.Action.EXPORT, description=what, campaign=campaign, request=request
-    )
-    name = f"{Path(job.filename).stem}-{_('refused')}.csv"
+    exports.refused_rows_export_record(job=job, request=request)
+    name = exports.refused_rows_filename(job)
     return FileResponse(file, as_attachment=True, filename=name, content_type="text/csv")
 
 

@@ -1,4 +1,3 @@
-import csv
 import secrets
 
 from django.contrib import messages
@@ -8,16 +7,14 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 
-from campaigns.audit import audit_record
-from campaigns.models import AuditEntry, Campaign, Visit
+from campaigns.models import Campaign, Visit
 from campaigns.services import campaign_check_open
-from residents import selectors, services
+from residents import exports, selectors, services
 from residents.forms import (
     BacklogEntryForm,
     BulkRecordForm,
@@ -25,8 +22,8 @@ from residents.forms import (
     ResidentStatusForm,
     whole_nik,
 )
-from residents.models import ExportLog, Resident
-from residents.nik import age_on, mask_niks_in_text
+from residents.models import Resident
+from residents.nik import mask_niks_in_text
 from residents.permissions import may_import, may_see_nik
 
 
@@ -295,71 +292,20 @@ def invitations(request, visit_id):
     """A printable list, per desa, of the people to call in for a visit."""
     visit = get_object_or_404(Visit.objects.visible_to(request.user).with_place(), pk=visit_id)
     residents = list(selectors.invited_residents(visit=visit, user=request.user))
-    # Names (and NIKs, to those who see them) on paper: an export as much as the CSV.
-    _audit_export(
-        request, visit, _("Printed invitation list for the visit %(visit)s"), len(residents)
-    )
+    exports.invitations_print_record(visit=visit, rows=len(residents), request=request)
     context = {"visit": visit, "residents": residents, "today": timezone.localdate()}
     return render(request, "residents/invitations.html", context)
-
-
-def _audit_export(request, visit, template, rows):
-    """Log an export or print of an invitation list in the audit log; returns what it was."""
-    what = template % {"visit": visit}
-    audit_record(
-        action=AuditEntry.Action.EXPORT,
-        description=ngettext("%(what)s: %(count)s resident", "%(what)s: %(count)s residents", rows)
-        % {"what": what, "count": rows},
-        campaign=visit.campaign,
-        request=request,
-    )
-    return what
-
-
-def _text_cell(value):
-    """A cell Excel shows as typed: text starting with = + - @ would be read as a formula."""
-    value = str(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def excel_text(digits):
-    """A number Excel must keep as text: ="5303051201900001". Excel reads the cell as a
-    formula giving that text, so all 16 digits stay and no apostrophe shows."""
-    return f'="{digits}"'
 
 
 @require_safe
 @can_change_residents
 def invitations_csv(request, visit_id):
     """The invitation list for a spreadsheet, with full NIKs: operators and admins only, and
-    each download is logged. UTF-8 with a BOM and semicolons, as Indonesian Excel reads."""
+    each download is logged."""
     visit = get_object_or_404(Visit.objects.visible_to(request.user).with_place(), pk=visit_id)
     residents = list(selectors.invited_residents(visit=visit, user=request.user))
-    what = _audit_export(
-        request, visit, _("Invitation list (CSV) for the visit %(visit)s"), len(residents)
-    )
-    ExportLog.objects.create(
-        user=request.user, campaign=visit.campaign, what=what[:200], rows=len(residents)
-    )
-    place = slugify(visit.desa.name if visit.desa_id else visit.kecamatan.name)
-    filename = f"undangan-{visit.date.isoformat()}-{place or visit.pk}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = exports.invitations_csv_filename(visit)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # the BOM: Excel reads UTF-8 only with it
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [_("No."), _("Village"), _("Name"), _("Sex"), _("Birth date"), _("Age"), _("NIK")]
-    )
-    for number, resident in enumerate(residents, 1):
-        writer.writerow(
-            [
-                number,
-                _text_cell(resident.desa.name),
-                _text_cell(resident.name),
-                resident.sex,
-                resident.birth_date.isoformat(),  # Excel reads ISO dates in any locale
-                age_on(resident.birth_date, visit.date),
-                excel_text(resident.nik),
-            ]
-        )
+    exports.invitations_csv_export(visit=visit, residents=residents, out=response, request=request)
     return response
