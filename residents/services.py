@@ -23,6 +23,7 @@ from campaigns.services import (
 from regions.models import Kecamatan
 from residents.models import BacklogEntry, NikLookup, Resident
 from residents.nik import NikError, clean_nik, mask_nik, mask_niks_in_text
+from residents.permissions import may_see_nik
 from residents.signals import residents_purging
 
 # An addition above this, and above the kecamatan's whole backlog, asks for confirmation: a
@@ -189,6 +190,17 @@ def _check_transition(resident, status, visit, by):
         visit_check_happened(visit=visit)
 
 
+def visit_check_recordable(*, visit: Visit, by) -> None:
+    """Raise ValidationError unless people can be marked recorded at ``visit`` now: it has
+    happened (code future_visit) and its campaign is open to ``by`` (campaign_check_open)."""
+    if visit.date > timezone.localdate():
+        raise ValidationError(
+            _("This visit has not happened yet: mark people recorded on the day."),
+            code="future_visit",
+        )
+    campaign_check_open(campaign=visit.campaign, by=by)
+
+
 def residents_record_pasted(*, visit: Visit, tokens: list[str], by) -> tuple[list, list]:
     """Mark recorded at ``visit`` each resident whose NIK is in ``tokens`` (as pasted).
 
@@ -259,6 +271,20 @@ def _unknown_reason(nik, scoped):
             "0: format the NIK column as Text and copy it again."
         ) % {"unknown": unknown}
     return unknown
+
+
+def nik_search_record(*, user, campaign: Campaign, nik: str) -> None:
+    """Log a whole-NIK search before it is run; over the daily limit, refuse it.
+
+    Those who may see NIKs search without limit, in the audit log all the same. Those who see
+    them masked search a few times a day (``nik_lookup_record``); over the limit this raises
+    ValidationError (code nik_lookup_limit). Not atomic as a whole on purpose: the refusal is
+    logged by then, and must stay logged.
+    """
+    if may_see_nik(user):
+        nik_search_audit(user=user, campaign=campaign, nik=nik)
+    elif nik_lookup_record(user=user, campaign=campaign, nik=nik).refused:
+        raise ValidationError(nik_lookup_refusal(), code="nik_lookup_limit")
 
 
 @transaction.atomic

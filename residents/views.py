@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 
 from campaigns.models import Campaign, Visit
-from campaigns.services import campaign_check_open
 from residents import exports, selectors, services
 from residents.forms import (
     BacklogEntryForm,
@@ -116,26 +115,22 @@ class ResidentListView(FilterView):
                 # Not one NIK, but perhaps holding one (17 digits, two NIKs): masked in the
                 # address all the same, where it then finds no one.
                 query["q"] = mask_niks_in_text(term)
-        elif self._whole_nik_allowed(nik):
-            searches = request.session.get(NIK_SEARCHES_SESSION_KEY, {})
-            token = secrets.token_urlsafe(8)
-            kept = list(searches.items())[-(NIK_SEARCHES_KEPT - 1) :]
-            request.session[NIK_SEARCHES_SESSION_KEY] = dict(kept) | {token: nik}
-            query["nik"] = token
+        else:
+            try:
+                services.nik_search_record(user=request.user, campaign=self.campaign, nik=nik)
+            except ValidationError as refused:  # over the day's limit (NIKs seen masked)
+                messages.error(request, refused.messages[0])
+            else:
+                query["nik"] = self._remember_search(nik)
         return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
-    def _whole_nik_allowed(self, nik):
-        if not may_see_nik(self.request.user):
-            return self._lookup_allowed(nik)  # limited a day; logged (NikLookup, audit log)
-        # Unlimited for those whose work needs it, but in the audit log all the same.
-        services.nik_search_audit(user=self.request.user, campaign=self.campaign, nik=nik)
-        return True
-
-    def _lookup_allowed(self, nik):
-        lookup = services.nik_lookup_record(user=self.request.user, campaign=self.campaign, nik=nik)
-        if lookup.refused:
-            messages.error(self.request, services.nik_lookup_refusal())
-        return not lookup.refused
+    def _remember_search(self, nik):
+        """The opaque token that names ``nik`` in the session, beside the last few searches."""
+        searches = self.request.session.get(NIK_SEARCHES_SESSION_KEY, {})
+        token = secrets.token_urlsafe(8)
+        kept = list(searches.items())[-(NIK_SEARCHES_KEPT - 1) :]
+        self.request.session[NIK_SEARCHES_SESSION_KEY] = dict(kept) | {token: nik}
+        return token
 
     def get(self, request, slug):
         token = request.GET.get("nik")
@@ -242,15 +237,12 @@ def bulk_record(request, visit_id):
     """Paste the NIKs of the people recorded at a visit; each one that cannot be marked is
     listed back with the reason, the others are marked recorded."""
     visit = get_object_or_404(Visit.objects.visible_to(request.user).with_place(), pk=visit_id)
-    today = timezone.localdate()
-    blocked = None
-    if visit.date > today:
-        blocked = _("This visit has not happened yet: mark people recorded on the day.")
+    try:
+        services.visit_check_recordable(visit=visit, by=request.user)
+    except ValidationError as error:
+        blocked = error.messages[0]
     else:
-        try:
-            campaign_check_open(campaign=visit.campaign, by=request.user)
-        except ValidationError as error:
-            blocked = error.messages[0]
+        blocked = None
     session_key = f"residents-bulk-{visit.pk}"
     form = BulkRecordForm(request.POST or None)
     if request.method == "POST" and blocked is None and form.is_valid():
