@@ -255,3 +255,13 @@ class BulkRecordForm(forms.Form):
                 params={"count": len(tokens), "max": MAX_PASTED_NIKS},
             )
         return tokens
+
+
+class UploadForm(forms.Form):
+    """The backlog list to import."""
+
+    file = forms.FileField(
+        label=_("Backlog list"),
+        help_text=_("CSV (UTF-8, comma or semicolon) or Excel .xlsx, with a header row."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )

@@ -1,31 +1,20 @@
 """Uploading the backlog list: the check (a dry run) and the save run as background jobs,
 each with a page that shows its progress and, at the end, its summary."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from campaigns.models import Campaign
 from residents import exports, import_jobs, selectors
+from residents.forms import UploadForm
 from residents.importer import ImportRefused
 from residents.permissions import may_import
 
 REFRESH_SECONDS = 2  # how often a running job's page reloads itself
 JOBS_LISTED = 20
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Backlog list"),
-        help_text=gettext_lazy(
-            "CSV (UTF-8, comma or semicolon) or Excel .xlsx, with a header row."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
-    )
 
 
 def import_residents(request, slug):
