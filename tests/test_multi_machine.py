@@ -21,7 +21,8 @@ from django.utils import timezone
 from reports.models import DailyReport
 from residents.models import ImportJob, Resident
 from tests.factories import UserFactory, VisitFactory
-from tests.residents.test_import_jobs import campaign, csv_of  # noqa: F401 (a fixture)
+from tests.residents.conftest import campaign, kefamenanu_utara  # noqa: F401 (fixtures)
+from tests.residents.test_import_jobs import csv_of
 from tests.test_failures import closed_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,7 @@ pytestmark = [
         reason="several processes need a database they can all reach (PostgreSQL)",
     ),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("kefamenanu_utara"),
 ]
 
 

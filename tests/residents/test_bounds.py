@@ -14,25 +14,12 @@ from residents import services
 from residents.models import BacklogEntry
 from tests.factories import (
     BacklogEntryFactory,
-    CampaignFactory,
     KecamatanFactory,
     ResidentFactory,
 )
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def campaign():
-    return CampaignFactory(slug="ttu")  # 18 Jan to 10 Feb 2024
-
-
-@pytest.fixture
-def kecamatan(campaign):
-    kecamatan = KecamatanFactory(kabupaten=campaign.kabupaten, name="Miomaffo Barat")
-    BacklogEntryFactory(campaign=campaign, kecamatan=kecamatan, change=300)
-    return kecamatan
 
 
 @pytest.fixture

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from residents import import_jobs, importer
 from residents.models import ImportJob, Resident
-from tests.factories import CampaignFactory, DesaFactory, KecamatanFactory
 
+# Every test here uploads residents of Kefamenanu Utara (tests/residents/conftest.py).
+pytestmark = pytest.mark.usefixtures("kefamenanu_utara")
 HEADER = "NIK;Nama Lengkap;JK;Tgl Lahir;Desa\n"
 
 
@@ -35,14 +36,6 @@ def csv_of(rows):
             f"530305{day:%d%m%y}{serial:04d};Warga {n};L;{day:%d/%m/%Y};Kefamenanu Utara\n"
         )
     return "".join(lines).encode()
-
-
-@pytest.fixture
-def campaign(db):
-    campaign = CampaignFactory(slug="ttu")
-    kecamatan = KecamatanFactory(code="53.03.05", kabupaten=campaign.kabupaten)
-    DesaFactory(kecamatan=kecamatan, code="53.03.05.1001", name="Kefamenanu Utara")
-    return campaign
 
 
 def stored():

@@ -12,22 +12,14 @@ from django.urls import reverse
 
 from campaigns.models import OperatorScope
 from residents.models import BacklogEntry, ExportLog, ImportJob, Resident
-from tests.factories import CampaignFactory, DesaFactory, KecamatanFactory, UserFactory
+from tests.factories import KecamatanFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kefamenanu_utara")]
 CSV = (
     "\ufeffNIK;Nama Lengkap;JK;Tgl Lahir;Desa\n"
     "5303051203900001;Yohanes Taek;L;12/03/1990;Kefamenanu Utara\n"
     "5,30305E+15;Rusak;L;12/03/1990;Kefamenanu Utara\n"
 )
-
-
-@pytest.fixture
-def campaign():
-    campaign = CampaignFactory(slug="ttu")
-    kecamatan = KecamatanFactory(code="53.03.05", kabupaten=campaign.kabupaten)
-    DesaFactory(kecamatan=kecamatan, code="53.03.05.1001", name="Kefamenanu Utara")
-    return campaign
 
 
 def url(campaign):

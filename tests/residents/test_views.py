@@ -6,22 +6,10 @@ from django.urls import reverse
 
 from campaigns.models import OperatorScope
 from residents.models import BacklogEntry
-from tests.factories import BacklogEntryFactory, CampaignFactory, KecamatanFactory, UserFactory
+from tests.factories import BacklogEntryFactory, KecamatanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def campaign():
-    return CampaignFactory(slug="ttu")
-
-
-@pytest.fixture
-def kecamatan(campaign):
-    kecamatan = KecamatanFactory(kabupaten=campaign.kabupaten, name="Miomaffo Barat")
-    BacklogEntryFactory(campaign=campaign, kecamatan=kecamatan, change=300)
-    return kecamatan
 
 
 def url(campaign):
