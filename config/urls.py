@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from django.views.i18n import set_language
 
 from campaigns.views import home
+from config import pwa
 from residents import import_views
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,10 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # The installable app (config/pwa.py): the worker must be at the root to cover every page.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("offline/", pwa.offline, name="offline"),
     path("campaigns/", include("reports.campaign_urls")),
     path("campaigns/<slug:slug>/backlog/", include("residents.urls")),
     path(

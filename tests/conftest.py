@@ -1,7 +1,21 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.factories import UserFactory
+
+
+class OneRequestAtATime(WSGIServer):
+    """The browser tests' server: on SQLite it shares the test's in-memory connection, which
+    two threads at once find locked (a page and its service worker fetch together). The
+    server thread itself holds the connection (LiveServerThread.run)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(autouse=True)

@@ -51,6 +51,10 @@ MATRIX = {
     ),
     "set_language": ([], {"language": "en"}, {role: (302, 302) for role in ROLES}),
     "healthz": ([], {}, {role: (200, 405) for role in ROLES}),
+    # The installable app: open to all, as a browser fetches them without a session.
+    "service_worker": ([], {}, {role: (200, 405) for role in ROLES}),
+    "manifest": ([], {}, {role: (200, 405) for role in ROLES}),
+    "offline": ([], {}, {role: (200, 405) for role in ROLES}),
     "campaigns:list": (
         [],
         {},
