@@ -1,4 +1,4 @@
-.PHONY: run test bench bench-import lint format messages clean backup restore
+.PHONY: run test bench bench-offline bench-import lint format messages clean backup restore
 # Local development only: production sets its own environment (see README.md).
 export DEBUG ?= True
 PYTHON ?= python3
@@ -28,6 +28,10 @@ test: $(VENV)/.installed
 # Speed at national scale (bench/national.py); set DATABASE_URL for PostgreSQL.
 bench: $(VENV)/.installed
 	$(PY) bench/national.py
+
+# The operator's report page on emulated slow 3G (bench/offline_budget.py); needs Chromium.
+bench-offline: $(VENV)/.installed
+	$(PY) bench/offline_budget.py
 
 # A million-row backlog list imported (bench/import_residents.py); ROWS=100000 for less.
 bench-import: $(VENV)/.installed

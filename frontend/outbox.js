@@ -99,11 +99,12 @@ async function submit(event) {
   };
   delete entry.fields.csrfmiddlewaretoken;
   await keep(entry);
-  navigator.serviceWorker?.ready.then((sw) => sw.sync?.register("outbox")).catch(() => {});
-  if (!navigator.onLine) return show();
+  // Background Sync only for what the page could not send: else both would send it.
+  const later = () => navigator.serviceWorker?.ready.then((sw) => sw.sync?.register("outbox")).catch(() => {});
+  if (!navigator.onLine) return Promise.all([show(), later()]);
   // With a signal it is sent at once; on a weak one, after a second it shows as waiting.
   const slow = setTimeout(show, 1000);
-  await send();
+  if ((await send()) !== "sent") later();
   clearTimeout(slow);
   const still = (await waiting()).find((e) => e.id === entry.id);
   if (navigator.onLine && still?.status === "refused") {

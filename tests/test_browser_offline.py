@@ -101,8 +101,8 @@ def test_two_offline_edits_are_applied_in_the_order_they_were_made(live_server, 
 
     send_offline(page, 61)
     send_offline(page, 63, waiting=2)  # a correction, typed on the same kept form
-    page.context.set_offline(False)
-    page.reload()
+    page.context.set_offline(False)  # the page sends both at once and shows itself anew
+    assert "63" in page.locator(".message.success").inner_text()
     page.locator(".badge.done").wait_for()
 
     report = DailyReport.objects.get(visit_id=visit)
@@ -116,8 +116,7 @@ def test_a_report_refused_on_arrival_stays_with_its_reason(live_server, report_p
 
     send_offline(page, 61)
     Campaign.objects.filter(slug="ttu-2024").update(status=Campaign.Status.CLOSED)
-    page.context.set_offline(False)
-    page.reload()
+    page.context.set_offline(False)  # the page sends it at once
     refused = page.locator("#outbox .refused")
     refused.wait_for()
 

@@ -6,10 +6,12 @@ const { registerRoute, setCatchHandler, setDefaultHandler, CacheFirst, NetworkFi
 
 const SHELL = "shell-{{ version }}";
 const OFFLINE = "{% url 'offline' %}";
-const SHELL_FILES = [OFFLINE, "{% static 'css/site.css' %}", "{% static 'js/outbox.js' %}"];
+// Into the cache the static route reads, so that they are not fetched again.
+const STATIC_FILES = ["{% static 'css/site.css' %}", "{% static 'css/print.css' %}", "{% static 'js/outbox.js' %}"];
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)));
+  const keep = (name, urls) => caches.open(name).then((cache) => cache.addAll(urls));
+  event.waitUntil(Promise.all([keep(SHELL, [OFFLINE]), keep("static", STATIC_FILES)]));
   self.skipWaiting();
 });
 
