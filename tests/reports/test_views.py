@@ -326,3 +326,17 @@ def test_a_double_tap_of_the_same_first_report_is_not_a_conflict(client, operato
     for _ in range(2):  # both sent from the page as opened, before any report
         assert post(client, visit, recorded_count="75", version="0").status_code == 302
     assert DailyReport.objects.get(visit=visit).recorded_count == 75
+
+
+def test_the_offline_script_reads_visit_ids_as_written_not_as_numbers(
+    client, operator_user, campaign
+):
+    """Indonesian writes 4411 as 4.411: the ids the script reads must stay plain."""
+    visit = visit_on(campaign, 0, id=4411)
+    client.force_login(operator_user)
+
+    form = client.get(report_url(visit)).content.decode()
+    today = client.get(reverse("visits:today")).content.decode()
+
+    assert 'data-visit="4411"' in form and 'data-outbox="4411"' in form
+    assert 'data-outbox-visit="4411"' in today
