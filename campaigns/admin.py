@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from campaigns.forms import ADMIN_COUNT_FIELDS, VersionCheckMixin
-from campaigns.models import AuditEntry, Campaign, OperatorScope, Visit
+from campaigns.models import AuditEntry, Campaign, OperatorScope, Profile, Visit
 from regions.admin_widgets import CheckedAutocompleteMixin
 
 User = get_user_model()
@@ -332,12 +332,17 @@ class OperatorScopeInline(admin.StackedInline):
     verbose_name_plural = _("operator's area")
 
 
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    verbose_name_plural = _("WhatsApp number")
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class EktpUserAdmin(UserAdmin):
-    inlines = [OperatorScopeInline]
+    inlines = [ProfileInline, OperatorScopeInline]
 
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser hands out superuser status or single permissions; roles are groups.

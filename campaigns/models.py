@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -432,3 +432,31 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class Profile(models.Model):
+    """How to reach a user: their WhatsApp number, for reminders of late reports."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile", verbose_name=_("user")
+    )
+    phone = models.CharField(
+        _("WhatsApp number"),
+        max_length=16,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^62[1-9][0-9]{7,12}$",
+                _("Write the number in international form without + or spaces: 6281234567890."),
+                code="phone_format",
+            )
+        ],
+        help_text=_("International form, for wa.me links: 6281234567890."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)

@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 
 from campaigns.filters import CampaignFilter
 from campaigns.models import Campaign
-from reports import charts
+from reports import charts, whatsapp
 from reports.forms import AsOfForm
 from reports.progress import campaign_progress, status_sentence
 from reports.selectors import campaigns_with_totals
@@ -46,6 +46,12 @@ def progress_context(request, slug):
     return {"campaign": campaign, "form": form, "progress": progress}
 
 
+def _share_link(progress):
+    """The day's summary for the coordinators' WhatsApp group."""
+    tomorrow = whatsapp.tomorrows_visits(progress)
+    return whatsapp.wa_link(whatsapp.daily_summary(progress, tomorrow=tomorrow))
+
+
 @require_safe
 @permission_required("campaigns.view_campaign", raise_exception=True)
 def dashboard(request, slug):
@@ -55,6 +61,7 @@ def dashboard(request, slug):
     context |= {
         "sentence": status_sentence(progress),
         "charts": charts.dashboard_charts(progress),
+        "share": _share_link(progress),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -68,6 +75,7 @@ def briefing(request, slug):
     context |= {
         "sentence": status_sentence(progress),
         "cumulative_chart": charts.cumulative_chart(progress, width=640, height=230),
+        "share": _share_link(progress),
     }
     return render(request, "reports/briefing.html", context)
 

@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from campaigns.models import Visit
 from campaigns.roles import may_report
-from reports import services
+from reports import services, whatsapp
 from reports.forms import DailyReportForm
 from reports.models import DailyReport
 from reports.rules import daily_report_rules
@@ -131,11 +133,15 @@ def _conflict(form, saved):
 @require_safe
 @permission_required("campaigns.view_visit", raise_exception=True)
 def late_reports(request):
-    """Visits dated before today with no report, and reports flagged for review."""
+    """Visits dated before today with no report, and reports flagged for review; each late
+    visit with a WhatsApp reminder to its operators."""
     today = timezone.localdate()
+    users = get_user_model().objects.select_related("profile")
+    operators = Prefetch("operators", queryset=users)
     late = (
         _open_visits_for(request.user)
         .filter(date__lt=today, report__isnull=True)
+        .prefetch_related(operators)
         .order_by("kecamatan__name", "device__code", "date")
     )
     flagged = (
@@ -143,7 +149,16 @@ def late_reports(request):
         .filter(report__needs_review=True)
         .order_by("-date", "kecamatan__name")
     )
-    rows = [(visit, (today - visit.date).days) for visit in late]
+    rows = [
+        (
+            visit,
+            (today - visit.date).days,
+            whatsapp.reminder_links(
+                visit, request.build_absolute_uri(reverse("visits:report", args=[visit.pk]))
+            ),
+        )
+        for visit in late
+    ]
     return render(
         request,
         "reports/late_reports.html",
