@@ -15,10 +15,16 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext
 
-from residents.importer import ImportRefused
-
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+\d+:[A-Z]+(\d+)\"")
 SHEET_HEAD_BYTES = 64 * 1024
+
+
+class ImportRefused(Exception):
+    """The whole file is refused (its kind, encoding, size or columns); nothing is saved."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code, self.message = code, message
 
 
 def refuse_unpacking_too_much(file, filename: str) -> int | None:

@@ -23,7 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from regions.models import Desa
+from residents import import_limits
 from residents import nik as niks
+from residents.import_limits import ImportRefused  # where callers have always found it
 from residents.models import Resident
 from residents.services import backlog_baselines_create
 
@@ -97,14 +99,6 @@ DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 DATE_FORMATS = ["%Y-%m-%d"]
 
 
-class ImportRefused(Exception):
-    """The whole file is refused (its kind, encoding, size or columns); nothing is saved."""
-
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code, self.message = code, message
-
-
 @dataclass
 class Problem:
     line: int
@@ -170,7 +164,6 @@ def residents_import(
             gettext("%(name)s is %(size)s MB; the limit is %(limit)s MB. Split the file.")
             % {"name": filename, "size": size // 2**20, "limit": MAX_BYTES // 2**20},
         )
-    from residents import import_limits  # it raises ImportRefused, defined here
 
     import_limits.refuse_unpacking_too_much(path, filename)
     max_rows = settings.RESIDENT_IMPORT_MAX_ROWS
