@@ -101,9 +101,11 @@ async function submit(event) {
   await keep(entry);
   // Background Sync only for what the page could not send: else both would send it.
   const later = () => navigator.serviceWorker?.ready.then((sw) => sw.sync?.register("outbox")).catch(() => {});
-  if (!navigator.onLine) return Promise.all([show(), later()]);
+  // Shown where the operator looks: the box is at the top, the button at the bottom.
+  const showHere = () => show().then(() => document.getElementById("outbox")?.scrollIntoView({ block: "center" }));
+  if (!navigator.onLine) return Promise.all([showHere(), later()]);
   // With a signal it is sent at once; on a weak one, after a second it shows as waiting.
-  const slow = setTimeout(show, 1000);
+  const slow = setTimeout(showHere, 1000);
   if ((await send()) !== "sent") later();
   clearTimeout(slow);
   const still = (await waiting()).find((e) => e.id === entry.id);
