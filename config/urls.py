@@ -9,8 +9,8 @@ from django.urls import include, path
 from django.views.decorators.http import require_safe
 from django.views.i18n import set_language
 
-from campaigns.views import home
 from config import pwa
+from reports.views import home
 from residents import import_views
 
 logger = logging.getLogger(__name__)

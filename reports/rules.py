@@ -10,10 +10,21 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.roles import is_admin, may_report
+from campaigns.roles import is_admin
 
 # After the visit's day plus this many days, a correction needs a reason.
 CORRECTION_GRACE_DAYS = 2
+
+
+def may_report(user) -> bool:
+    """Operators (and admins) send the daily reports of visits."""
+    return user.has_perm("reports.add_dailyreport")
+
+
+def is_operator(user) -> bool:
+    """Someone who reports from the field and does not run the campaign: lands on today's
+    visits rather than on a dashboard."""
+    return may_report(user) and not is_admin(user)
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from campaigns.models import Visit
-from campaigns.roles import may_report
+from campaigns.models import Campaign, Visit
 from reports import services, whatsapp
 from reports.forms import DailyReportForm
 from reports.models import DailyReport
-from reports.rules import daily_report_rules
+from reports.rules import daily_report_rules, is_operator, may_report
 from reports.selectors import report_changes
+
+
+def home(request):
+    """Operators land on today's visits; koordinators and admins on the dashboard of the
+    one active campaign, or on the list when there are several."""
+    if is_operator(request.user):
+        return redirect("visits:today")
+    active = Campaign.objects.sole_active()
+    if active:
+        return redirect("campaigns:dashboard", slug=active.slug)
+    return redirect("campaigns:list")
 
 
 def _visits_for(user):

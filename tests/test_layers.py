@@ -55,3 +55,28 @@ def test_no_module_imports_one_that_imports_it_back():
         if imported != module and graph.chain_exists(importer=imported, imported=module)
     }
     assert circles == set()
+
+
+def test_no_app_names_a_higher_apps_permission_or_page():
+    """What import-linter cannot see: a permission ("reports.add_dailyreport") or a URL name
+    ("visits:today") of a higher app, written as a string in a lower app's code."""
+    from pathlib import Path
+
+    from django.urls import get_resolver
+
+    root = Path(__file__).resolve().parent.parent
+    owner = {  # each URL namespace and the app whose URLconf defines it
+        namespace: resolver.urlconf_name.split(".")[0]
+        for namespace, (_, resolver) in get_resolver().namespace_dict.items()
+        if isinstance(resolver.urlconf_name, str)
+    }
+    found = []
+    for low, app in enumerate(FLOORS):
+        higher = FLOORS[low + 1 :]
+        names = [f'"{h}.' for h in higher] + [f'"{ns}:' for ns, o in owner.items() if o in higher]
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            text = path.read_text()
+            found += [(str(path.relative_to(root)), name) for name in names if name in text]
+    assert found == []
