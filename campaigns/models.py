@@ -232,12 +232,17 @@ class Visit(Versioned):
 
     def __str__(self):
         """ "23/01/2024 · TTU-01 · Oelolok (Insana), Balai Desa": date, set and place."""
+        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} · {self.device.code} · {self.place}"
+
+    @property
+    def place(self):
+        """ "Oelolok (Insana), Balai Desa": the desa (kecamatan), and the site if named."""
         place = self.kecamatan.name
         if self.desa_id:
             place = f"{self.desa.name} ({self.kecamatan.name})"
         if self.site_name:
             place = f"{place}, {self.site_name}"
-        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} · {self.device.code} · {place}"
+        return place
 
     @property
     def is_future(self):

@@ -4,6 +4,7 @@ The worker is a template (templates/pwa/sw.js) so that it names the static files
 hashed URLs; its version changes with them, and the browser installs the new worker.
 """
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -22,6 +23,11 @@ from django.views.decorators.http import require_safe
 SHELL_FILES = ["js/sw-lib.js", "js/outbox.js", "css/site.css"]
 
 
+@functools.cache
+def _deployed_version():
+    return _version()  # the static files change only with a deploy, and a restart
+
+
 def _version():
     digest = hashlib.sha256()
     for path in SHELL_FILES:
@@ -37,7 +43,8 @@ def _version():
 @require_safe
 @cache_control(no_cache=True)  # browsers check it at each visit anyway; never a stale one
 def service_worker(request):
-    script = render_to_string("pwa/sw.js", {"version": _version()}, request=request)
+    version = _version() if settings.DEBUG else _deployed_version()
+    script = render_to_string("pwa/sw.js", {"version": version}, request=request)
     return HttpResponse(script, content_type="text/javascript")
 
 

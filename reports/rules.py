@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.roles import is_admin
+from campaigns.services import campaign_check_open
 
 # After the visit's day plus this many days, a correction needs a reason.
 CORRECTION_GRACE_DAYS = 2
@@ -41,11 +42,10 @@ def daily_report_rules(*, visit, report, user) -> ReportRules:
     if visit.is_future:
         refusal = gettext("This visit has not happened yet; report it on the day.")
         return ReportRules(may_send=False, refusal=refusal, reason_shown=False)
-    if visit.campaign.is_closed and not is_admin(user):
-        refusal = gettext("Campaign %(campaign)s is closed; only an admin can still correct it.")
-        return ReportRules(
-            may_send=False, refusal=refusal % {"campaign": visit.campaign.name}, reason_shown=False
-        )
+    try:
+        campaign_check_open(campaign=visit.campaign, by=user)
+    except ValidationError as closed:
+        return ReportRules(may_send=False, refusal=closed.messages[0], reason_shown=False)
     shown = report is not None or visit.campaign.is_closed
     return ReportRules(may_send=True, refusal="", reason_shown=shown)
 

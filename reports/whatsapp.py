@@ -20,12 +20,7 @@ def wa_link(text: str, phone: str = "") -> str:
 
 
 def _place(visit: Visit) -> str:
-    place = visit.kecamatan.name
-    if visit.desa_id:
-        place = f"{visit.desa.name} ({place})"
-    if visit.site_name:
-        place = f"{place}, {visit.site_name}"
-    return mask_niks_in_text(place)
+    return mask_niks_in_text(visit.place)
 
 
 def late_report_reminder(visit: Visit, name: str, form_url: str) -> str:
