@@ -41,7 +41,7 @@ function line(entry) {
 
 // What waits, shown on the report form of its visit and as a badge on the visit list.
 async function show() {
-  const entries = await waiting();
+  const entries = (await waiting()).filter((e) => e.user === texts.user);
   const box = document.getElementById("outbox");
   if (box) {
     const visit = box.dataset.visit;
@@ -66,7 +66,7 @@ async function show() {
 // as saved, with what the server said.
 async function send() {
   const before = new Set(saved.keys());
-  const result = await sendAll(csrfCookie());
+  const result = await sendAll(csrfCookie(), texts.user);
   const here = (visit) =>
     document.getElementById("outbox")?.dataset.visit === visit ||
     document.querySelector(`[data-outbox-visit="${visit}"]`);
@@ -86,9 +86,11 @@ async function submit(event) {
   const fields = Object.fromEntries(new FormData(form));
   const visit = form.dataset.outbox;
   // A fix of a refused send replaces it.
-  for (const old of await waiting()) if (old.visit === visit && old.status === "refused") await drop(old.id);
+  for (const old of await waiting())
+    if (old.visit === visit && old.user === texts.user && old.status === "refused") await drop(old.id);
   const entry = {
     id: newId(),
+    user: texts.user,
     visit,
     url: location.pathname,
     fields,

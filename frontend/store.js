@@ -27,16 +27,19 @@ export const saved = new Map();
 // Send what waits, oldest first. Stops at the first send that cannot reach the server or
 // finds the session gone; a refused send stays, with the server's reason, to be fixed.
 // `token` is the page's CSRF token (the service worker has no cookies: it uses the one
-// kept with each send). Returns "sent", "offline" or "login".
-export function sendAll(token) {
-  running = running || sendEach(token).finally(() => (running = null));
+// kept with each send); `user` who is logged in on the page, whose sends alone it sends (the
+// worker does not know: the server refuses another user's). Returns "sent", "offline" or
+// "login".
+export function sendAll(token, user) {
+  running = running || sendEach(token, user).finally(() => (running = null));
   return running;
 }
 
-async function sendEach(token) {
+async function sendEach(token, user) {
   for (const entry of await waiting()) {
-    if (entry.status === "refused") continue;
+    if (entry.status === "refused" || (user && entry.user !== user)) continue;
     const body = new URLSearchParams(entry.fields);
+    body.set("sender", entry.user);
     body.set("csrfmiddlewaretoken", token || entry.csrf);
     body.set("submission", entry.id);
     body.set("after", entry.after || "");
@@ -53,7 +56,8 @@ async function sendEach(token) {
       return "offline";
     }
     if (response.type === "opaqueredirect" || response.status === 403) {
-      // The session expired (to the login page), or the CSRF token changed with a new login.
+      // The session expired (to the login page), the CSRF token changed with a new login, or
+      // someone else is logged in on this phone.
       await keep({ ...entry, status: "login" });
       return "login";
     }

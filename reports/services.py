@@ -3,7 +3,7 @@
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -102,9 +102,15 @@ def daily_report_submit(
     report = daily_report_save(
         visit=visit, data=data, by=by, reason=reason, confirmed=confirmed, version=version
     )
-    ReportSubmission.objects.create(
-        id=submission_id, report=report, user=by, version=report.version
-    )
+    try:
+        with transaction.atomic():
+            ReportSubmission.objects.create(
+                id=submission_id, report=report, user=by, version=report.version
+            )
+    except IntegrityError:  # the same id sent for another visit at the same moment
+        raise ValidationError(
+            _("This send belongs to another visit."), code="submission_reused"
+        ) from None
     return report
 
 

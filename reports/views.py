@@ -63,6 +63,11 @@ def visit_report(request, visit_id):
     rules = daily_report_rules(visit=visit, report=report, user=request.user)
     if request.method == "POST" and not may_report(request.user):
         raise PermissionDenied
+    sender = request.POST.get("sender")
+    if request.method == "POST" and sender is not None and sender != request.user.get_username():
+        # Kept on a shared phone by someone else, now sent with this user's session.
+        message = _("Typed by %(user)s: log in as %(user)s to send it.") % {"user": sender}
+        return JsonResponse({"status": "refused", "message": message}, status=403)
     form = DailyReportForm(request.POST or None, initial=_initial(report))
     conflict = None
     if request.method == "POST" and form.is_valid():

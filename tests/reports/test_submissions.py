@@ -1,7 +1,6 @@
 """Reports sent by the page's script with the phone's id: never doubled, applied in order,
 refused with the reason to show on the phone."""
 
-import datetime
 import uuid
 
 import pytest
@@ -9,22 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import DailyReport
-from tests.factories import CampaignFactory, UserFactory, VisitFactory
+from tests.factories import UserFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
 @pytest.fixture
-def visit():
-    today = TODAY()
-    campaign = CampaignFactory(
-        start_date=today - datetime.timedelta(days=10),
-        target_date=today + datetime.timedelta(days=10),
-        extension_date=None,
-        election_date=today + datetime.timedelta(days=17),
-    )
-    return VisitFactory(campaign=campaign, date=today)
+def visit(campaign):
+    return VisitFactory(campaign=campaign, date=TODAY())
 
 
 def send(client, visit, submission, *, after="", version=0, **counts):
@@ -124,3 +116,15 @@ def test_an_id_sent_for_another_visit_is_refused(client, operator_user, visit):
 
     assert refused.status_code == 422
     assert not DailyReport.objects.filter(visit=other).exists()
+
+
+def test_a_send_typed_by_someone_else_on_a_shared_phone_is_refused(client, operator_user, visit):
+    """Ani's report, kept on the phone, is not sent as Budi's when Budi logs in there."""
+    client.force_login(operator_user)
+
+    refused = send(client, visit, uuid.uuid4(), sender="ani")
+
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "Diisi oleh ani: masuk sebagai ani untuk mengirimnya."
+    assert not DailyReport.objects.exists()
+    assert send(client, visit, uuid.uuid4(), sender="operator").json()["status"] == "saved"
