@@ -40,17 +40,6 @@ TODAY = timezone.localdate
 INT_MAX = 2**31 - 1
 
 
-@pytest.fixture
-def campaign():
-    today = TODAY()
-    return CampaignFactory(
-        start_date=today - datetime.timedelta(days=10),
-        target_date=today + datetime.timedelta(days=10),
-        extension_date=None,
-        election_date=today + datetime.timedelta(days=17),
-    )
-
-
 def visit_on(campaign, days_ago):
     return VisitFactory(campaign=campaign, date=TODAY() - datetime.timedelta(days=days_ago))
 

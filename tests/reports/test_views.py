@@ -10,7 +10,6 @@ from django.utils import timezone
 from campaigns.models import OperatorScope
 from reports.models import DailyReport
 from tests.factories import (
-    CampaignFactory,
     DailyReportFactory,
     KecamatanFactory,
     UserFactory,
@@ -19,17 +18,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def campaign():
-    today = TODAY()
-    return CampaignFactory(
-        start_date=today - datetime.timedelta(days=10),
-        target_date=today + datetime.timedelta(days=10),
-        extension_date=None,
-        election_date=today + datetime.timedelta(days=17),
-    )
 
 
 def visit_on(campaign, days_ago, **kwargs):

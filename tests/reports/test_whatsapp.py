@@ -11,21 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Profile
-from tests.factories import CampaignFactory, UserFactory, VisitFactory
+from tests.factories import UserFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def campaign():
-    today = TODAY()
-    return CampaignFactory(
-        start_date=today - datetime.timedelta(days=10),
-        target_date=today + datetime.timedelta(days=10),
-        extension_date=None,
-        election_date=today + datetime.timedelta(days=17),
-    )
 
 
 def late_visit(campaign, **kwargs):
