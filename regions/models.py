@@ -13,6 +13,10 @@ class Region(models.Model):
 
     code = models.CharField(_("code"), max_length=13, primary_key=True)
     name = models.CharField(_("name"), max_length=100, db_index=True)
+    # Where data/wilayah/centroids.csv has it: a region without a centroid works everywhere,
+    # it is only left off maps and routes.
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -60,3 +64,21 @@ class Desa(Region):
         db_table = "campaigns_desa"  # made by campaigns 0001_initial
         verbose_name = _("village (desa/kelurahan)")
         verbose_name_plural = _("villages (desa/kelurahan)")
+
+
+class Shape(models.Model):
+    """A region's boundary (a GeoJSON geometry, [lng, lat]) where data/wilayah/boundaries has it.
+
+    Kept apart from the regions so that the many queries that join a region never carry its
+    polygon. Keyed by the region's code, which tells its level by its form.
+    """
+
+    code = models.CharField(_("code"), max_length=13, primary_key=True)
+    geometry = models.JSONField(_("geometry"))
+
+    class Meta:
+        verbose_name = _("region shape")
+        verbose_name_plural = _("region shapes")
+
+    def __str__(self):
+        return self.code

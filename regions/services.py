@@ -1,13 +1,14 @@
 """Loading the Kemendagri regions from the bundled CSVs (data/wilayah)."""
 
 import csv
+import json
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
-from regions.models import Desa, Kabupaten, Kecamatan, Provinsi
+from regions.models import Desa, Kabupaten, Kecamatan, Provinsi, Shape
 
 WILAYAH_DIR = Path(settings.BASE_DIR) / "data" / "wilayah"
 # (file, model, name of the parent field), from the top of the hierarchy down.
@@ -49,7 +50,56 @@ def regions_import(*, province: str | None = None, directory: Path = WILAYAH_DIR
         if model is Provinsi and province and count == 0:
             raise UnknownProvince(province)
         counts[model._meta.model_name] = count
+    counts["centroids"] = _load_centroids(directory / "centroids.csv", province)
+    counts["shapes"] = _load_shapes(directory / "boundaries", province)
     return counts
+
+
+def _load_centroids(path, province):
+    """Set lat/lng of the regions the centroid file names; return how many were set."""
+    if not path.exists():
+        return 0
+    by_level = {}
+    for row in _read(path, province):
+        model = _model_for(row["code"])
+        by_level.setdefault(model, []).append(
+            model(code=row["code"], lat=float(row["lat"]), lng=float(row["lng"]))
+        )
+    count = 0
+    for model, objects in by_level.items():
+        known = set(
+            model.objects.filter(code__in=[o.code for o in objects]).values_list("code", flat=True)
+        )
+        objects = [o for o in objects if o.code in known]
+        model.objects.bulk_update(objects, ["lat", "lng"], batch_size=BATCH_SIZE)
+        count += len(objects)
+    return count
+
+
+def _load_shapes(directory, province):
+    """Store the boundaries of the GeoJSON files in `directory`; return how many."""
+    count = 0
+    for path in sorted(directory.glob("*.geojson")) if directory.exists() else []:
+        with open(path, encoding="utf-8") as file:
+            features = json.load(file)["features"]
+        shapes = [
+            Shape(code=f["properties"]["code"], geometry=f["geometry"])
+            for f in features
+            if province is None
+            or f["properties"]["code"] == province
+            or f["properties"]["code"].startswith(f"{province}.")
+        ]
+        for batch in batched(shapes, BATCH_SIZE // 10):
+            Shape.objects.bulk_create(
+                batch, update_conflicts=True, unique_fields=["code"], update_fields=["geometry"]
+            )
+        count += len(shapes)
+    return count
+
+
+def _model_for(code):
+    """The region model of a code, by its number of dotted parts."""
+    return [Provinsi, Kabupaten, Kecamatan, Desa][code.count(".")]
 
 
 def batched(iterable, size):

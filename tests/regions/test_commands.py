@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from regions.models import Desa, Kabupaten, Kecamatan, Provinsi
+from regions.models import Desa, Kabupaten, Kecamatan, Provinsi, Shape
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,19 @@ def test_import_one_province_gives_ttu_its_24_kecamatan_and_193_desa():
     assert Kecamatan.objects.get(code="53.03.05").name == "Kota Kefamenanu"
     assert Desa.objects.get(code="53.03.05.1001").name == "Kefamenanu Utara"
     assert not Provinsi.objects.exclude(code="53").exists()
+
+
+def test_import_loads_centroids_and_shapes_where_the_data_has_them():
+    run("import_wilayah", "--province", "53")
+
+    kefamenanu = Kecamatan.objects.get(code="53.03.05")
+    assert -10 < kefamenanu.lat < -9 and 124 < kefamenanu.lng < 125  # Timor, not swapped
+    assert Shape.objects.get(code="53.03.05").geometry["type"] in {"Polygon", "MultiPolygon"}
+    assert Shape.objects.filter(code__startswith="53.03.").count() == 24 + 192
+    # The source has no centroid or shape for Boronubaen Timur; it loads all the same.
+    boronubaen = Desa.objects.get(code="53.03.06.1015")
+    assert boronubaen.lat is None and not Shape.objects.filter(code=boronubaen.code).exists()
+    assert not Shape.objects.exclude(code__startswith="53").exists()
 
 
 def test_import_whole_country_twice_changes_nothing():

@@ -7,7 +7,8 @@ from regions import services
 class Command(BaseCommand):
     help = (
         "Load the Kemendagri regions (provinsi, kabupaten/kota, kecamatan, desa/kelurahan) "
-        "from the bundled CSVs. Safe to run again: it updates, never duplicates."
+        "from the bundled CSVs, with their centroids and shapes where the data has them. "
+        "Safe to run again: it updates, never duplicates."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +28,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 gettext(
                     "Regions loaded: %(provinsi)s provinsi, %(kabupaten)s kabupaten/kota, "
-                    "%(kecamatan)s kecamatan, %(desa)s desa/kelurahan."
+                    "%(kecamatan)s kecamatan, %(desa)s desa/kelurahan; %(centroids)s centroids, "
+                    "%(shapes)s shapes."
                 )
                 % counts
             )
