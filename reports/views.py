@@ -16,6 +16,7 @@ from reports.forms import DailyReportForm
 from reports.models import DailyReport
 from reports.rules import daily_report_rules, is_operator, may_report
 from reports.selectors import report_changes
+from residents.selectors import marked_at_visit
 
 
 def home(request):
@@ -68,7 +69,8 @@ def visit_report(request, visit_id):
         # Kept on a shared phone by someone else, now sent with this user's session.
         message = _("Typed by %(user)s: log in as %(user)s to send it.") % {"user": sender}
         return JsonResponse({"status": "refused", "message": message}, status=403)
-    form = DailyReportForm(request.POST or None, initial=_initial(report))
+    marked = marked_at_visit(visit=visit, user=request.user)
+    form = DailyReportForm(request.POST or None, initial=_initial(report, marked["count"]))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,6 +97,11 @@ def visit_report(request, visit_id):
         "rules": rules,
         "changes": report_changes(report, request.user) if report else [],
         "conflict": conflict,
+        # Names marked recorded here and the count typed stay independent (people without
+        # a name on the list are recorded too); a count below the names is flagged.
+        "marked": marked if request.user.has_perm("residents.view_resident") else None,
+        "count_below_marked": report is not None and report.recorded_count < marked["count"],
+        "unnamed_in_count": max(report.recorded_count - marked["count"], 0) if report else 0,
     }
     return render(request, "reports/visit_report.html", context)
 
@@ -121,9 +128,10 @@ def _wants_json(request):
     return request.headers.get("Accept") == "application/json"
 
 
-def _initial(report):
+def _initial(report, marked_count):
+    """A new report starts from the residents already marked recorded at the visit."""
     if report is None:
-        return {"version": 0}
+        return {"version": 0} | ({"recorded_count": marked_count} if marked_count else {})
     return {field: getattr(report, field) for field in services.REPORT_FIELDS} | {
         "version": report.version
     }

@@ -193,8 +193,9 @@ class ResidentStatusForm(ServiceErrorsMixin, forms.Form):
         self.fields["visit"].choices = [("", _("Choose the visit"))] + [
             (visit.pk, str(visit)) for visit in visits
         ]
-        # Preselect the latest visit in the resident's own kecamatan, the likely one.
-        if visits and visits[0].kecamatan_id == resident.desa.kecamatan_id:
+        # Preselect only a visit of today: the operator is marking the people in front of
+        # them. An earlier visit must be a choice, or one tap records at the wrong visit.
+        if visits and visits[0].date == timezone.localdate():
             self.fields["visit"].initial = visits[0].pk
 
     def clean(self):

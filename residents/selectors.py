@@ -3,7 +3,7 @@ a resident's history, the people to invite to a visit, and import jobs."""
 
 import datetime
 
-from django.db.models import Case, Q, Sum, When
+from django.db.models import Case, Exists, OuterRef, Q, Sum, When
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -66,15 +66,33 @@ def upcoming_visits(*, campaign: Campaign, user, as_of: datetime.date, limit: in
 
 
 def recorded_visit_choices(*, resident: Resident, user, limit: int = 30) -> list[Visit]:
-    """The visits a resident may have been recorded at: the campaign's, up to today, those
-    in the resident's kecamatan first, newest first."""
+    """The visits a resident may have been recorded at: the campaign's, up to today, in the
+    user's area (never outside it). Today's visits first, those naming the user first among
+    them; then the earlier ones in the resident's kecamatan, then the rest, newest first."""
+    today = timezone.localdate()
+    names_them = Visit.operators.through.objects.filter(visit=OuterRef("pk"), user_id=user.pk)
     return list(
         Visit.objects.visible_to(user)
-        .filter(campaign_id=resident.campaign_id, date__lte=timezone.localdate())
+        .filter(campaign_id=resident.campaign_id, date__lte=today)
         .with_place()
-        .annotate(elsewhere=Case(When(kecamatan_id=resident.desa.kecamatan_id, then=0), default=1))
-        .order_by("elsewhere", "-date", "device__code")[:limit]
+        .annotate(
+            earlier=Case(When(date=today, then=0), default=1),
+            names_them=Exists(names_them),
+            elsewhere=Case(When(kecamatan_id=resident.desa.kecamatan_id, then=0), default=1),
+        )
+        .order_by("earlier", "-names_them", "elsewhere", "-date", "device__code")[:limit]
     )
+
+
+def marked_at_visit(*, visit: Visit, user, limit: int = 200) -> dict:
+    """The residents marked recorded at a visit: how many, and the first `limit` by name,
+    their NIKs masked for those who may not see them whole. Two queries."""
+    residents = Resident.objects.filter(recorded_visit=visit, status=Resident.Status.RECORDED)
+    listed = list(residents.select_related("desa").order_by("name", "pk")[:limit])
+    count = len(listed) if len(listed) < limit else residents.count()
+    for resident in listed:
+        resident.nik_shown = nik_for(resident.nik, user)
+    return {"count": count, "residents": listed, "more": count - len(listed)}
 
 
 HISTORY_FIELDS = ["status", "recorded_visit", "name", "nik", "sex", "birth_date", "desa"]

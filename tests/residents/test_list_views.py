@@ -360,15 +360,45 @@ def test_recording_needs_a_visit_up_to_today(client, operator_user, world):
     assert reload(yohanes).status == S.UNRECORDED
 
 
-def test_the_visits_offered_are_up_to_today_in_the_residents_kecamatan_first(
+def test_the_visits_offered_are_todays_first_then_the_residents_kecamatan(
     client, operator_user, world
 ):
     client.force_login(operator_user)
     choices = client.get(detail_url(world["yohanes"])).context["form"].fields["visit"].choices
     offered = [pk for pk, _label in choices if pk]
-    assert offered == [world["today"].pk, world["yesterday"].pk, world["away"].pk]
+    # Today's two visits first (the resident's kecamatan before the other), then yesterday's.
+    assert offered == [world["today"].pk, world["away"].pk, world["yesterday"].pk]
     papua = client.get(detail_url(world["papua"])).context["form"]
     assert papua.fields["visit"].initial == world["away"].pk
+
+
+def test_a_visit_of_today_naming_the_operator_comes_first_and_is_preselected(
+    client, operator_user, world
+):
+    world["away"].operators.add(operator_user)
+    client.force_login(operator_user)
+    form = client.get(detail_url(world["yohanes"])).context["form"]
+    offered = [pk for pk, _label in form.fields["visit"].choices if pk]
+    assert offered == [world["away"].pk, world["today"].pk, world["yesterday"].pk]
+    assert form.fields["visit"].initial == world["away"].pk
+
+
+def test_a_scoped_operator_is_offered_only_visits_of_their_area(client, world):
+    client.force_login(scoped_operator(world["away"].kecamatan))
+    papua = client.get(detail_url(world["papua"])).context["form"]
+    assert [pk for pk, _label in papua.fields["visit"].choices if pk] == [world["away"].pk]
+    refused = post(client, world["papua"], "recorded", visit=world["today"].pk)
+    assert form_errors(refused, "visit") == ["invalid_choice"]
+
+
+def test_without_a_visit_today_nothing_is_preselected(client, operator_user, world):
+    """Yesterday's visit must be chosen knowingly: one tap must not record at the wrong one."""
+    world["today"].delete()
+    world["away"].delete()
+    client.force_login(operator_user)
+    form = client.get(detail_url(world["yohanes"])).context["form"]
+    assert [pk for pk, _label in form.fields["visit"].choices if pk] == [world["yesterday"].pk]
+    assert form.fields["visit"].initial is None
 
 
 def test_a_duplicate_needs_a_note_and_a_nik_in_it_is_kept_masked(client, operator_user, world):
