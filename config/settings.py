@@ -22,6 +22,11 @@ SECRET_KEY = env.str(
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The site's own address, for links in e-mails sent outside a request (send_reminders).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# E-mail through a URL (smtp+tls://user:password@host:587); the console until one is given.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ektp-tracker@localhost")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -19,7 +19,7 @@ def wa_link(text: str, phone: str = "") -> str:
     return f"https://wa.me/{phone}?text={quote(text, safe='')}"
 
 
-def _place(visit: Visit) -> str:
+def masked_place(visit: Visit) -> str:
     return mask_niks_in_text(visit.place)
 
 
@@ -31,7 +31,7 @@ def late_report_reminder(visit: Visit, name: str, form_url: str) -> str:
         "name": name,
         "date": date_format(visit.date, "SHORT_DATE_FORMAT"),
         "set": visit.device.code,
-        "place": _place(visit),
+        "place": masked_place(visit),
         "url": form_url,
     }
 
@@ -58,7 +58,7 @@ def daily_summary(progress, *, tomorrow: list[Visit]) -> str:
     def n(value):
         return "—" if value is None else number_format(value, decimal_pos=0, force_grouping=True)
 
-    places = ", ".join(dict.fromkeys(_place(v) for v in tomorrow)) or _("no visit planned")
+    places = ", ".join(dict.fromkeys(masked_place(v) for v in tomorrow)) or _("no visit planned")
     return _(
         "e-KTP recording, %(campaign)s, %(date)s: %(recorded)s of %(target)s recorded, "
         "%(remaining)s to go, %(days)s days to %(deadline)s, %(needed)s a day needed, "
