@@ -169,7 +169,7 @@ def report(figures):
             "≤ 50 KB",
         ),
         (
-            "One submission (the send and the page shown anew)",
+            "One submission (the send; the page shows itself as saved from the answer)",
             f"{figures['per_submission_kb']:.1f} KB",
             "≤ 5 KB",
         ),

@@ -62,22 +62,58 @@ async function show() {
   }
 }
 
-// Send what waits; when this page's visit (or one it lists) was saved, show the page anew,
-// as saved, with what the server said.
+// Send what waits. When this page's own form was saved, it shows itself as saved from the
+// server's answer (a page loaded again would cost a submission most of its bytes); when a
+// visit it lists was saved, or the count needs the flag of names marked, it shows anew.
 async function send() {
   const before = new Set(saved.keys());
   const result = await sendAll(csrfCookie(), texts.user);
   const here = (visit) =>
     document.getElementById("outbox")?.dataset.visit === visit ||
     document.querySelector(`[data-outbox-visit="${visit}"]`);
-  const news = [...saved].filter(([id, s]) => !before.has(id) && here(s.visit));
-  if (news.length) {
-    sessionStorage.setItem("outbox-saved", news.map(([, s]) => s.message).join(" "));
+  const news = [...saved].filter(([id, s]) => !before.has(id) && here(s.visit)).map(([, s]) => s);
+  const form = document.querySelector("form[data-outbox]");
+  const message = news.map((s) => s.message).join(" ");
+  if (news.length && form && news.every((s) => s.visit === form.dataset.outbox && !s.below_marked)) {
+    showSaved(form, news.at(-1), message);
+    await show();
+  } else if (news.length) {
+    sessionStorage.setItem("outbox-saved", message);
     location.replace(location.pathname);
   } else {
     await show();
   }
   return result;
+}
+
+function showSaved(form, answer, message) {
+  form.elements.version.value = answer.version;
+  // What is in the fields is now what is saved: the page's own source says so too.
+  for (const field of form.elements) if ("defaultValue" in field) field.defaultValue = field.value;
+  const state = document.getElementById("report-state");
+  if (state) Object.assign(state, { className: "badge done", textContent: answer.badge });
+  const button = form.querySelector("button[data-saved-label]");
+  if (button) button.textContent = button.dataset.savedLabel;
+  keepAsShown();
+  flash(message);
+}
+
+// The copy kept for use without a signal is the page as it now shows, not as first loaded.
+async function keepAsShown() {
+  const cache = await globalThis.caches?.open("pages");
+  if (!cache || !(await cache.match(location.pathname, { ignoreVary: true }))) return;
+  const copy = document.documentElement.cloneNode(true);
+  copy.querySelector("#outbox")?.replaceChildren();
+  copy.querySelector("main > .message.success")?.remove();
+  const html = `<!DOCTYPE html>\n${copy.outerHTML}`;
+  await cache.put(location.pathname, new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } }));
+}
+
+function flash(text) {
+  document.querySelector("main > .message.success")?.remove();
+  const message = Object.assign(document.createElement("p"), { className: "message success", textContent: text });
+  document.querySelector("main")?.prepend(message);
+  message.scrollIntoView({ block: "center" });
 }
 
 async function submit(event) {
@@ -130,11 +166,10 @@ async function keepForOffline() {
 }
 
 function start() {
-  const flash = sessionStorage.getItem("outbox-saved");
-  if (flash) {
+  const saidSaved = sessionStorage.getItem("outbox-saved");
+  if (saidSaved) {
     sessionStorage.removeItem("outbox-saved");
-    const message = Object.assign(document.createElement("p"), { className: "message success", textContent: flash });
-    document.querySelector("main")?.prepend(message);
+    flash(saidSaved);
   }
   const form = document.querySelector("form[data-outbox]");
   if (form && "indexedDB" in window) form.addEventListener("submit", submit);

@@ -67,7 +67,7 @@ async function sendEach(token, user) {
       continue;
     }
     if (!response.ok) return "offline"; // the server is down: try again later
-    saved.set(entry.id, { visit: entry.visit, message: (await response.json()).message });
+    saved.set(entry.id, { visit: entry.visit, ...(await response.json()) });
     await drop(entry.id);
     await set(entry.visit, entry.id, lastSent);
   }

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import JsonResponse
@@ -83,7 +84,17 @@ def visit_report(request, visit_id):
         else:
             message = _("Report saved: %(count)s recorded.") % {"count": saved.recorded_count}
             if _wants_json(request):
-                return JsonResponse({"status": "saved", "message": message})
+                # What the page needs to show itself as saved without loading itself again.
+                return JsonResponse(
+                    {
+                        "status": "saved",
+                        "message": message,
+                        "version": saved.version,
+                        "badge": _("Reported: %(count)s recorded")
+                        % {"count": intcomma(saved.recorded_count)},
+                        "below_marked": saved.recorded_count < marked["count"],
+                    }
+                )
             messages.success(request, message)
             return redirect(request.path)  # Post/Redirect/Get: a reload sends nothing
     if request.method == "POST" and _wants_json(request):

@@ -110,6 +110,33 @@ def test_two_offline_edits_are_applied_in_the_order_they_were_made(live_server, 
     assert report.recorded_count == 63
 
 
+def test_online_the_page_shows_itself_saved_without_loading_again(live_server, report_page):
+    """A submission costs the send alone: the page takes the new version from the answer, so
+    the correction typed next is not mistaken for a colleague's conflicting edit."""
+    page = report_page
+    visit = visit_of(page)
+    page.evaluate("() => { window.stayed = true; }")  # gone if the page loads again
+
+    page.fill("input[name=recorded_count]", "61")
+    page.click("form[data-outbox] button.primary")
+    expect(page.locator("#report-state")).to_have_text("Sudah dilaporkan: 61 direkam")
+    assert page.evaluate("() => window.stayed === true")
+    assert page.locator("input[name=version]").input_value() == "1"
+
+    page.fill("input[name=recorded_count]", "62")
+    page.click("form[data-outbox] button.primary")
+    expect(page.locator("#report-state")).to_have_text("Sudah dilaporkan: 62 direkam")
+    assert page.evaluate("() => window.stayed === true")
+    report = DailyReport.objects.get(visit_id=visit)
+    assert (report.recorded_count, report.version) == (62, 2)
+
+    page.context.set_offline(True)  # the copy kept for offline use shows the same
+    page.reload()
+    expect(page.locator("#report-state")).to_have_text("Sudah dilaporkan: 62 direkam")
+    assert page.locator("input[name=recorded_count]").input_value() == "62"
+    assert page.locator("input[name=version]").input_value() == "2"
+
+
 def test_a_report_refused_on_arrival_stays_with_its_reason(live_server, report_page):
     page = report_page
     visit = visit_of(page)

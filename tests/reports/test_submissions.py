@@ -40,7 +40,14 @@ def test_the_same_send_twice_is_one_report_applied_once(client, operator_user, v
     first = send(client, visit, submission, recorded_count="60")
     again = send(client, visit, submission, recorded_count="60")
 
-    assert first.json() == {"status": "saved", "message": "Laporan disimpan: 60 direkam."}
+    # What the page needs to show itself as saved, without loading itself again.
+    assert first.json() == {
+        "status": "saved",
+        "message": "Laporan disimpan: 60 direkam.",
+        "version": 1,
+        "badge": "Sudah dilaporkan: 60 direkam",
+        "below_marked": False,
+    }
     assert again.status_code == 200 and again.json()["status"] == "saved"
     report = DailyReport.objects.get(visit=visit)
     assert (report.recorded_count, report.version, report.history.count()) == (60, 1, 1)
