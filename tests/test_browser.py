@@ -38,7 +38,7 @@ def page(monkeypatch):
                 "--disable-sync",
             ],
         )
-        page = browser.new_page(viewport={"width": 360, "height": 740})
+        page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
         yield page
         browser.close()
         # Connections the test opened while Playwright ran are not the ones pytest-django

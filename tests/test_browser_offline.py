@@ -50,7 +50,7 @@ def report_page(live_server, page):  # noqa: F811
         KEPT, arg=["/visits/today/", page.locator("a.card.tap").first.get_attribute("href")]
     )
     page.locator("a.card.tap").first.click()
-    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null", tries=300)
     page.reload()  # as the worker serves it: kept for later
     return page
 
@@ -170,3 +170,43 @@ def test_a_session_that_expired_offline_asks_to_log_in_then_sends(live_server, r
     page.locator(".badge.done").wait_for()
 
     assert DailyReport.objects.get(visit_id=visit).recorded_count == 61
+
+
+def test_with_the_page_closed_background_sync_sends_what_waits(live_server, report_page):
+    """The operator typed the report offline and closed the app: the page asked for a
+    Background Sync, and when the browser fires it (here through DevTools, as headless
+    Chromium does not on its own), the worker sends what waits."""
+    page = report_page
+    visit = visit_of(page)
+    send_offline(page, 61)
+    context = page.context
+    tags = "() => navigator.serviceWorker.ready.then((r) => r.sync.getTags())"
+    assert page.evaluate(tags) == ["outbox"]
+    keeper = context.new_page()  # no page of the site is open: none of them sends it
+    page.close()
+
+    context.set_offline(False)
+    devtools = context.new_cdp_session(keeper)
+    registrations = []
+    devtools.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(e["registrations"]),
+    )
+    devtools.send("ServiceWorker.enable")
+    wait_until(keeper, "() => true", tries=5)
+    [registration] = [r for r in registrations if not r["isDeleted"]]
+    devtools.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": live_server.url,
+            "registrationId": registration["registrationId"],
+            "tag": "outbox",
+            "lastChance": False,
+        },
+    )
+    for _ in range(100):
+        if DailyReport.objects.filter(visit_id=visit).exists():
+            break
+        keeper.wait_for_timeout(100)
+    report = DailyReport.objects.get(visit_id=visit)
+    assert (report.recorded_count, report.history.count()) == (61, 1)
