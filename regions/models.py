@@ -79,6 +79,9 @@ class Shape(models.Model):
     class Meta:
         verbose_name = _("region shape")
         verbose_name_plural = _("region shapes")
+        # Loaded by import_wilayah from the bundled data, never edited: no role needs a
+        # permission on it.
+        default_permissions = ()
 
     def __str__(self):
         return self.code
