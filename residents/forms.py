@@ -133,7 +133,7 @@ class ResidentFilter(django_filters.FilterSet):
             return queryset
         masked = MASKED_NIK.fullmatch("".join(value.split()))
         if masked:  # as a koordinator reads it off a page: 53xxxxxxxxxx1234
-            return queryset.filter(nik__startswith=masked[1], nik__endswith=masked[2])
+            return queryset.nik_ending_with(masked[2]).filter(nik__startswith=masked[1])
         return queryset.search(value)
 
 
