@@ -1,12 +1,19 @@
 """The rules every change to a campaign's data follows: closed campaigns, visits not yet
-happened, counts far above the plausible."""
+happened, counts far above the plausible; and visits created in bulk from a proposal."""
 
-from django.core.exceptions import ValidationError
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Visit
 from campaigns.roles import is_admin
+from devices.models import Device
+from regions.models import Desa, Kecamatan
 
 
 def campaign_check_open(*, campaign: Campaign, by) -> None:
@@ -43,3 +50,69 @@ def count_check_confirmed(*, field: str, reason: str, confirmed: bool) -> None:
                 )
             }
         )
+
+
+@dataclass(frozen=True)
+class VisitDraft:
+    """A visit to create: a set (by code) at a kecamatan (and desa) on a date."""
+
+    date: datetime.date
+    device: str
+    kecamatan: str
+    desa: str | None = None
+    site_name: str = ""
+    planned_count: int = 0
+
+
+@dataclass
+class VisitsCreated:
+    created: list  # Visit
+    refused: list  # (VisitDraft, message)
+
+
+@transaction.atomic
+def visits_create(*, campaign: Campaign, drafts: list, by) -> VisitsCreated:
+    """Create the visits of an accepted proposal, each through the admin's rules
+    (Visit.full_clean: the campaign's dates, no double booking, a stationary set at its
+    office, none under repair).
+
+    One transaction, and one savepoint per visit: a refused visit (a colleague booked the
+    set meanwhile) is reported back with its reason while the others are created. Each
+    visit stands on its own, and the admin chose them one by one; losing thirty good
+    visits to one taken set would only make them accept again, minus that one.
+    """
+    if not is_admin(by):
+        raise PermissionDenied
+    devices = {d.code: d for d in Device.objects.filter(code__in={d.device for d in drafts})}
+    kecamatan = Kecamatan.objects.in_bulk({d.kecamatan for d in drafts})
+    desa = Desa.objects.in_bulk({d.desa for d in drafts if d.desa})
+    result = VisitsCreated(created=[], refused=[])
+    for draft in sorted(drafts, key=lambda d: (d.date, d.device)):
+        device = devices.get(draft.device)
+        known = device and draft.kecamatan in kecamatan and (not draft.desa or draft.desa in desa)
+        if not known:
+            result.refused.append((draft, gettext("Unknown recording set or place.")))
+            continue
+        visit = Visit(
+            campaign=campaign,
+            date=draft.date,
+            device=device,
+            kecamatan=kecamatan[draft.kecamatan],
+            desa=desa.get(draft.desa) if draft.desa else None,
+            site_name=draft.site_name[: Visit._meta.get_field("site_name").max_length],
+            planned_count=draft.planned_count,
+        )
+        visit._history_user = by  # django-simple-history: who made it
+        try:
+            with transaction.atomic():
+                visit.full_clean()
+                visit.save()
+        except ValidationError as error:
+            result.refused.append((draft, " ".join(error.messages)))
+        except IntegrityError:  # booked by someone else between the check and the save
+            result.refused.append(
+                (draft, gettext("This recording set already has a visit on that date."))
+            )
+        else:
+            result.created.append(visit)
+    return result

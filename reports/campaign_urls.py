@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import progress_views, table_views
+from reports import progress_views, proposal_views, table_views
 
 app_name = "campaigns"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<slug:slug>/kecamatan/", table_views.kecamatan_table, name="kecamatan"),
     path("<slug:slug>/plan/", table_views.plan, name="plan"),
     path("<slug:slug>/schedule/", table_views.schedule, name="schedule"),
+    path("<slug:slug>/propose/", proposal_views.propose, name="propose"),
 ]
