@@ -94,6 +94,18 @@ MATRIX = {
         )
         for name in ["campaigns:kecamatan", "campaigns:plan", "campaigns:schedule"]
     },
+    # Admins and operators who see the whole kabupaten; only admins accept (POST: back to it).
+    "campaigns:propose": (
+        ["ttu"],
+        {},
+        {
+            "anonymous": (LOGIN, LOGIN),
+            "operator": (200, 403),
+            "scoped_operator": (403, 403),
+            "koordinator": (403, 403),
+            "admin": (200, 302),
+        },
+    ),
     "visits:today": (
         [],
         {},
