@@ -76,6 +76,7 @@ class BookedVisit:
     set_code: str
     kecamatan: str
     desa: str | None = None
+    reported: bool = False  # its count is in the backlog already: it covers, takes nothing
 
 
 @dataclass
@@ -245,7 +246,7 @@ class _Planner:
             places = self.left.get(visit.kecamatan, {})
             desa = (visit.desa,) if visit.desa in places and visit.desa else ()
             available = places.get(visit.desa, 0) if desa else self.kecamatan_left(visit.kecamatan)
-            expected = min(self.average, available)
+            expected = 0 if visit.reported else min(self.average, available)
             self.take(visit.kecamatan, desa, expected)
             booked_expected += expected
             self.visited.add(visit.kecamatan)
@@ -431,16 +432,19 @@ def campaign_proposal(*, progress, to: str = "target", without: str | None = Non
 
 
 def _booked(campaign, devices, as_of, last):
-    """Visits not yet reported from as_of to `last`: the campaign's, and the sets' visits for
-    other campaigns (the set is away). One query."""
+    """Visits from as_of to `last`: the campaign's, and the sets' visits for other campaigns
+    (the set is away). A visit of as_of already reported covers its kecamatan, as on the
+    dashboard, but its count is in the backlog already. One query."""
     rows = (
-        Visit.objects.filter(device__in=devices, date__range=(as_of, last), report__isnull=True)
+        Visit.objects.filter(device__in=devices, date__range=(as_of, last))
         .order_by("date", "device__code")
-        .values_list("date", "device__code", "kecamatan_id", "desa_id", "campaign_id")
+        .values_list("date", "device__code", "kecamatan_id", "desa_id", "campaign_id", "report__pk")
     )
     return [
-        BookedVisit(day, code, kecamatan if campaign_id == campaign.pk else "", desa)
-        for day, code, kecamatan, desa, campaign_id in rows
+        BookedVisit(
+            day, code, kecamatan if campaign_id == campaign.pk else "", desa, report is not None
+        )
+        for day, code, kecamatan, desa, campaign_id, report in rows
     ]
 
 

@@ -444,3 +444,18 @@ def test_the_service_creates_each_visit_it_can_and_says_why_not_the_others(admin
 def test_only_an_admin_may_create_visits_from_a_proposal(operator_user, campaign):
     with pytest.raises(PermissionDenied):
         services.visits_create(campaign=campaign, drafts=[], by=operator_user)
+
+
+def test_a_visit_already_reported_covers_its_kecamatan_but_records_nothing_more():
+    booked = [BookedVisit(DAY1, "A", "K2", reported=True)]
+    data = plan_input(
+        [mobile("A", [DAY1, DAY2])], {"K1": 50, "K2": 100}, days=(DAY2,), booked=booked
+    )
+
+    proposal = propose(data)
+
+    assert proposal.booked_expected == 0
+    # K2 is covered by the visit reported today: the one set-day goes to K1.
+    assert where(proposal) == [(DAY2, "A", "K1", 50)]
+    assert proposal.unvisited == []
+    assert proposal.left == 100
