@@ -5,6 +5,7 @@ Every number comes from a fixed handful of grouped queries, whatever the campaig
 
 import datetime
 import math
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Count, Max, Min, Q, Sum
@@ -12,6 +13,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 
 from campaigns.models import Campaign, Visit
+from regions.models import Kecamatan
 from reports.models import DailyReport
 from residents.models import BacklogEntry
 
@@ -69,6 +71,7 @@ class Progress:
     required_daily_rate_extension: float | None
     projected_completion_date: datetime.date | None
     devices_needed: int | None
+    devices_needed_extension: int | None
     status: str
     missing_reports: list[MissingReport]
     kecamatan: list[KecamatanProgress]
@@ -98,6 +101,7 @@ class Progress:
             "required_daily_rate_extension": self.required_daily_rate_extension,
             "projected_completion_date": self.projected_completion_date,
             "devices_needed": self.devices_needed,
+            "devices_needed_extension": self.devices_needed_extension,
             "status": self.status,
             "last_report_at": self.last_report_at,
             "missing_reports": [asdict(m) for m in self.missing_reports],
@@ -119,12 +123,38 @@ class Progress:
 
 def campaign_progress(*, campaign: Campaign, as_of: datetime.date) -> Progress:
     """Where the campaign stands on `as_of`, and what it would take to finish in time."""
-    kecamatan = _kecamatan_progress(campaign, as_of)
+    return campaigns_progress(campaigns=[campaign], as_of=as_of)[0]
+
+
+def campaigns_progress(*, campaigns, as_of: datetime.date) -> list[Progress]:
+    """campaign_progress for many campaigns at once (a province's roll-up), in the order
+    given: the same seven grouped queries whatever the number of campaigns."""
+    campaigns = list(campaigns)
+    if not campaigns:
+        return []
+    ids = [c.pk for c in campaigns]
+    kecamatan = _kecamatan_progress(campaigns, as_of)
+    daily = _daily_totals(ids, as_of)
+    missing = _missing_reports(ids, as_of)
+    last_report = _last_report_at(ids, as_of)
+    return [
+        _progress(
+            campaign,
+            as_of,
+            kecamatan=kecamatan[campaign.pk],
+            daily=daily.get(campaign.pk, []),
+            missing=missing.get(campaign.pk, []),
+            last_report_at=last_report.get(campaign.pk),
+        )
+        for campaign in campaigns
+    ]
+
+
+def _progress(campaign, as_of, *, kecamatan, daily, missing, last_report_at) -> Progress:
     target = sum(k.target for k in kecamatan)
     recorded = sum(k.recorded for k in kecamatan)
     remaining = max(target - recorded, 0)
 
-    daily = _daily_totals(campaign, as_of)
     average, per_device = pace(daily)
     days_to_target = _days_left(as_of, campaign.target_date)
     days_to_extension = (
@@ -133,10 +163,6 @@ def campaign_progress(*, campaign: Campaign, as_of: datetime.date) -> Progress:
     required = remaining / days_to_target if days_to_target else None
     required_extension = remaining / days_to_extension if days_to_extension else None
     projected = projected_completion(as_of, remaining, average)
-    # Unrounded rates here: rounding first could tip the count of sets at the edge.
-    devices_needed = (
-        math.ceil(required / per_device) if required is not None and per_device else None
-    )
     return Progress(
         campaign=campaign,
         as_of=as_of,
@@ -151,13 +177,26 @@ def campaign_progress(*, campaign: Campaign, as_of: datetime.date) -> Progress:
         required_daily_rate=_round(required),
         required_daily_rate_extension=_round(required_extension),
         projected_completion_date=projected,
-        devices_needed=devices_needed,
+        devices_needed=sets_needed(required, per_device),
+        devices_needed_extension=sets_needed(required_extension, per_device),
         status=status_for(campaign, remaining, projected),
-        missing_reports=_missing_reports(campaign, as_of),
+        missing_reports=missing,
         kecamatan=kecamatan,
-        last_report_at=_last_report_at(campaign, as_of),
+        last_report_at=last_report_at,
         daily_totals=daily,
     )
+
+
+def sets_needed(required_daily_rate, per_device_daily_rate) -> int | None:
+    """The sets it takes to record `required_daily_rate` a day at one set's daily rate:
+    ceil(required / per set); None when either is unknown. The one home of "sets needed":
+    to the target date and to the extension alike.
+
+    Give it the unrounded rates: rounding first could tip the count at the edge.
+    """
+    if required_daily_rate is None or not per_device_daily_rate:
+        return None
+    return math.ceil(required_daily_rate / per_device_daily_rate)
 
 
 def pace(daily_totals) -> tuple[float | None, float | None]:
@@ -189,26 +228,29 @@ def add_days(day: datetime.date, days: int) -> datetime.date:
         return datetime.date.max if days > 0 else datetime.date.min
 
 
-def _kecamatan_progress(campaign, as_of):
-    """Each kecamatan of the campaign's kabupaten: three grouped queries in all."""
-    targets = dict(
-        BacklogEntry.objects.filter(campaign=campaign)
+def _kecamatan_progress(campaigns, as_of):
+    """Each kecamatan of each campaign's kabupaten, by campaign: four grouped queries in all."""
+    ids = [c.pk for c in campaigns]
+    targets = {
+        (campaign, kecamatan): total
+        for campaign, kecamatan, total in BacklogEntry.objects.filter(campaign__in=ids)
         .up_to(as_of)
-        .values_list("kecamatan")
+        .values_list("campaign", "kecamatan")
         .annotate(total=Sum("change"))
         .order_by()
-    )
-    recorded = dict(
-        DailyReport.objects.filter(visit__campaign=campaign)
+    }
+    recorded = {
+        (campaign, kecamatan): total
+        for campaign, kecamatan, total in DailyReport.objects.filter(visit__campaign__in=ids)
         .up_to(as_of)
-        .values_list("visit__kecamatan")
+        .values_list("visit__campaign", "visit__kecamatan")
         .annotate(total=Sum("recorded_count"))
         .order_by()
-    )
+    }
     visits = {
-        row["kecamatan"]: row
-        for row in Visit.objects.filter(campaign=campaign)
-        .values("kecamatan")
+        (row["campaign"], row["kecamatan"]): row
+        for row in Visit.objects.filter(campaign__in=ids)
+        .values("campaign", "kecamatan")
         .annotate(
             last=Max("date", filter=Q(date__lte=as_of)),
             next=Min("date", filter=Q(date__gt=as_of)),
@@ -217,62 +259,80 @@ def _kecamatan_progress(campaign, as_of):
         )
         .order_by()
     }
-    rows = []
-    for code, name in campaign.kabupaten.kecamatan.order_by("code").values_list("code", "name"):
-        target, done = targets.get(code, 0), recorded.get(code, 0)
-        visit = visits.get(code, {})
-        next_visit = visit.get("next")
-        remaining = max(target - done, 0)
-        rows.append(
-            KecamatanProgress(
-                code=code,
-                name=name,
-                target=target,
-                recorded=done,
-                remaining=remaining,
-                last_visit=visit.get("last"),
-                next_visit=next_visit,
-                coverage_gap=remaining > 0
-                and (visit.get("coming") is None or visit["coming"] > campaign.target_date),
+    regions = defaultdict(list)
+    for kabupaten, code, name in (
+        Kecamatan.objects.filter(kabupaten__in={c.kabupaten_id for c in campaigns})
+        .order_by("code")
+        .values_list("kabupaten", "code", "name")
+    ):
+        regions[kabupaten].append((code, name))
+    by_campaign = {}
+    for campaign in campaigns:
+        rows = []
+        for code, name in regions[campaign.kabupaten_id]:
+            key = (campaign.pk, code)
+            target, done = targets.get(key, 0), recorded.get(key, 0)
+            visit = visits.get(key, {})
+            remaining = max(target - done, 0)
+            rows.append(
+                KecamatanProgress(
+                    code=code,
+                    name=name,
+                    target=target,
+                    recorded=done,
+                    remaining=remaining,
+                    last_visit=visit.get("last"),
+                    next_visit=visit.get("next"),
+                    coverage_gap=remaining > 0
+                    and (visit.get("coming") is None or visit["coming"] > campaign.target_date),
+                )
             )
-        )
-    return rows
+        by_campaign[campaign.pk] = rows
+    return by_campaign
 
 
-def _daily_totals(campaign, as_of):
-    """(date, recorded, reported visits) for every date up to as_of with reports, newest first."""
-    return list(
-        DailyReport.objects.filter(visit__campaign=campaign)
+def _daily_totals(ids, as_of):
+    """By campaign: (date, recorded, reported visits) for every date up to as_of with
+    reports, newest first."""
+    daily = defaultdict(list)
+    for campaign, day, total, visits in (
+        DailyReport.objects.filter(visit__campaign__in=ids)
         .up_to(as_of)
-        .values_list("visit__date")
+        .values_list("visit__campaign", "visit__date")
         .annotate(total=Sum("recorded_count"), visits=Count("pk"))
         .order_by("-visit__date")
-    )
+    ):
+        daily[campaign].append((day, total, visits))
+    return daily
 
 
-def _missing_reports(campaign, as_of):
+def _missing_reports(ids, as_of):
     visits = (
-        Visit.objects.filter(campaign=campaign, date__lt=as_of, report__isnull=True)
+        Visit.objects.filter(campaign__in=ids, date__lt=as_of, report__isnull=True)
         .with_place()
         .order_by("date", "kecamatan__name", "device__code")
     )
-    return [
-        MissingReport(
-            visit_id=v.pk,
-            date=v.date,
-            device=v.device.code,
-            kecamatan=v.kecamatan.name,
-            desa=v.desa.name if v.desa_id else None,
+    missing = defaultdict(list)
+    for v in visits:
+        missing[v.campaign_id].append(
+            MissingReport(
+                visit_id=v.pk,
+                date=v.date,
+                device=v.device.code,
+                kecamatan=v.kecamatan.name,
+                desa=v.desa.name if v.desa_id else None,
+            )
         )
-        for v in visits
-    ]
+    return missing
 
 
-def _last_report_at(campaign, as_of):
-    return (
-        DailyReport.objects.filter(visit__campaign=campaign)
+def _last_report_at(ids, as_of):
+    return dict(
+        DailyReport.objects.filter(visit__campaign__in=ids)
         .up_to(as_of)
-        .aggregate(last=Max("updated_at"))["last"]
+        .values_list("visit__campaign")
+        .annotate(last=Max("updated_at"))
+        .order_by()
     )
 
 

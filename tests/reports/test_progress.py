@@ -55,6 +55,7 @@ def test_the_worked_example_through_the_json(client, koordinator_user, demo):
         "required_daily_rate_extension": 253.44,
         "projected_completion_date": "2024-02-23",
         "devices_needed": 5,
+        "devices_needed_extension": 4,
         "status": "off_track",
     }
     assert data["missing_reports"] == []  # 23 January's visits are today's, not late
