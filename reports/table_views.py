@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
+from reports.exports import TableExportMixin
 from reports.filters import KecamatanFilter
 from reports.kecamatan_table import kecamatan_rows
 from reports.plan import campaign_plan
@@ -26,18 +26,16 @@ can_view = permission_required("campaigns.view_campaign", raise_exception=True)
 
 
 @method_decorator([require_safe, can_view], name="dispatch")
-class KecamatanTableView(ExportMixin, SingleTableMixin, TemplateView):
+class KecamatanTableView(TableExportMixin, SingleTableMixin, TemplateView):
     """Per kecamatan: target, recorded, remaining, visits and state; ?state=, ?sort=, ?_export=."""
 
     template_name = "reports/kecamatan_table.html"
     table_class = KecamatanTable
     table_pagination = False  # a kabupaten has a few dozen kecamatan; exports take them all
-    export_formats = ("csv", "xlsx")
 
     def get(self, request, slug):
         self.campaign, self.form, self.as_of = campaign_and_day(request, slug)
-        exporting = request.GET.get(self.export_trigger_param) in self.export_formats
-        if exporting and self.form.is_bound and not self.form.is_valid():
+        if self.export_format and self.form.is_bound and not self.form.is_valid():
             # A file named after a day it does not hold would mislead: refuse it.
             return HttpResponseBadRequest(
                 " ".join(self.form.errors["as_of"]), content_type="text/plain; charset=utf-8"
@@ -52,11 +50,6 @@ class KecamatanTableView(ExportMixin, SingleTableMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = kecamatan_rows(self.progress)
-        exports = []
-        for export_format, label in [("csv", "CSV"), ("xlsx", "Excel (xlsx)")]:
-            query = self.request.GET.copy()
-            query[self.export_trigger_param] = export_format
-            exports.append((label, f"?{query.urlencode()}"))
         unsorted = self.request.GET.copy()
         unsorted.pop(self.table_class._meta.order_by_field, None)
         context |= {
@@ -67,15 +60,9 @@ class KecamatanTableView(ExportMixin, SingleTableMixin, TemplateView):
             "progress": self.progress,
             "shown": len(self.filter.qs),
             "gaps": sum(1 for row in rows if row.state == "gap"),
-            "exports": exports,
+            "exports": self.export_links(),
         }
         return context
-
-    def render_to_response(self, context, **kwargs):
-        # Only the formats offered: ExportMixin alone would try any format tablib knows.
-        if self.request.GET.get(self.export_trigger_param) in self.export_formats:
-            return self.create_export(self.request.GET[self.export_trigger_param])
-        return TemplateView.render_to_response(self, context, **kwargs)
 
     def get_export_filename(self, export_format):
         return f"{self.campaign.slug}-kecamatan-{self.as_of.isoformat()}.{export_format}"

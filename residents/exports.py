@@ -2,7 +2,6 @@
 as a CSV for Excel) and the refused rows of an import. Each one is in the audit log; a file
 with full NIKs is in the export log (ExportLog) too."""
 
-import csv
 from pathlib import Path
 
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.utils.translation import ngettext
 
 from campaigns.audit import audit_record
 from campaigns.models import AuditEntry, Visit
+from regions.spreadsheets import excel_csv
 from residents.models import ExportLog, ImportJob, Resident
 from residents.nik import age_on
 
@@ -26,7 +26,8 @@ def invitations_print_record(*, visit: Visit, rows: int, request) -> None:
 def invitations_csv_export(*, visit: Visit, residents: list[Resident], out, request) -> None:
     """Write the invitation list to ``out`` for a spreadsheet, with full NIKs, and log it.
 
-    UTF-8 with a BOM and semicolons, as Indonesian Excel reads.
+    As Excel opens it in the user's language (regions.spreadsheets): UTF-8 with a BOM, and
+    semicolons in Indonesian.
     """
     what = _audit_export(
         request, visit, _("Invitation list (CSV) for the visit %(visit)s"), len(residents)
@@ -34,8 +35,7 @@ def invitations_csv_export(*, visit: Visit, residents: list[Resident], out, requ
     ExportLog.objects.create(
         user=request.user, campaign=visit.campaign, what=what[:200], rows=len(residents)
     )
-    out.write("\ufeff")  # the BOM: Excel reads UTF-8 only with it
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = excel_csv().writer(out)
     writer.writerow(
         [_("No."), _("Village"), _("Name"), _("Sex"), _("Birth date"), _("Age"), _("NIK")]
     )

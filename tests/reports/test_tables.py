@@ -121,7 +121,9 @@ def test_the_csv_export_has_the_numbers_of_the_json_row_by_row(koordinator, demo
     assert response["Content-Disposition"] == (
         'attachment; filename="ttu-2024-kecamatan-2024-01-23.csv"'
     )
-    header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8 with it
+    # An English interface: commas and decimal points.
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert header == [
         "Code",
         "Kecamatan",
@@ -284,8 +286,39 @@ def test_sorting_keeps_the_filter_and_the_export_follows_both(koordinator, demo)
     params = AS_OF | {"state": "gap", "sort": "remaining"}
     assert [r.remaining for r in table_rows(koordinator, demo, **params)] == [50, 100, 137, 175]
     response = koordinator.get(url("kecamatan", demo), params | {"_export": "csv"})
-    _, *rows = list(csv.reader(io.StringIO(response.content.decode())))
+    _, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [int(row[4]) for row in rows] == [50, 100, 137, 175]
+
+
+def excel_id_number(cell):
+    """A cell as Indonesian Excel reads a number: a point groups thousands, a comma is the
+    decimal mark."""
+    return float(cell.replace(".", "").replace(",", "."))
+
+
+def test_the_csv_in_indonesian_opens_in_columns_in_indonesian_excel(client, koordinator_user, demo):
+    """Indonesian Excel splits a line on semicolons and reads 14,12 as fourteen point twelve."""
+    client.force_login(koordinator_user)
+    client.cookies["django_language"] = "id"
+    expected = json_rows(client, demo)
+    response = client.get(url("kecamatan", demo), AS_OF | {"_export": "csv"})
+
+    text = response.content.decode("utf-8-sig")
+    header, *lines = [line.split(";") for line in text.splitlines()]
+    assert header[:5] == ["Kode", "Kecamatan", "Target", "Direkam", "Sisa"]
+    assert len(lines) == 24 and {len(line) for line in lines} == {len(header)}
+    for code, name, target, recorded, remaining, percent, last, *_ in lines:
+        want = expected[code]
+        assert name == want["name"]
+        assert [excel_id_number(n) for n in (target, recorded, remaining)] == [
+            want["target"],
+            want["recorded"],
+            want["remaining"],
+        ]
+        assert excel_id_number(percent) == round(want["recorded"] / want["target"] * 100, 2)
+        assert (last or None) == want["last_visit"]  # ISO dates: Excel reads them anywhere
+    fractions = [line[5] for line in lines if "," in line[5]]
+    assert fractions and all("." not in cell for cell in fractions)
 
 
 def test_the_dashboard_links_to_the_three_pages(koordinator, demo):

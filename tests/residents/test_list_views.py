@@ -607,7 +607,8 @@ def test_the_invitation_csv_opens_in_excel_with_every_nik_digit(client, operator
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert response.content.startswith(b"\xef\xbb\xbf")  # the BOM
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    # An English interface: commas, as English Excel splits (Indonesian: see the next test).
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["No.", "Village", "Name", "Sex", "Birth date", "Age", "NIK"]
     assert rows[1] == [
         "1",
@@ -623,6 +624,24 @@ def test_the_invitation_csv_opens_in_excel_with_every_nik_digit(client, operator
     log = ExportLog.objects.get()
     assert (log.user, log.campaign, log.rows) == (operator_user, world["campaign"], 3)
     assert "Invitation list" in log.what
+
+
+def test_the_invitation_csv_in_indonesian_has_semicolons(client, operator_user, world):
+    client.force_login(operator_user)
+    client.cookies["django_language"] = "id"
+    response = client.get(reverse("residents:invitations_csv", args=[world["yesterday"].pk]))
+    lines = response.content.decode("utf-8-sig").splitlines()
+    # As Indonesian Excel splits a line: on semicolons, quotes aside.
+    assert lines[0].split(";") == [
+        "No.",
+        "Desa",
+        "Nama",
+        "Jenis kelamin",
+        "Tanggal lahir",
+        "Umur",
+        "NIK",
+    ]
+    assert lines[1].split(";")[:2] == ["1", "Benpasi"]
 
 
 def test_the_csv_keeps_a_name_from_being_read_as_a_formula(client, operator_user, world):
