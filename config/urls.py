@@ -59,6 +59,7 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("offline/", pwa.offline, name="offline"),
     path("campaigns/", include("reports.campaign_urls")),
+    path("provinces/", include("reports.province_urls")),
     path("campaigns/<slug:slug>/backlog/", include("residents.urls")),
     path(
         "campaigns/<slug:slug>/import/",

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
@@ -72,10 +74,17 @@ class AsOfForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, campaign, **kwargs):
+    def __init__(self, *args, campaign=None, campaigns=(), **kwargs):
+        """For one campaign, or for several (a province's): a year around them all."""
         super().__init__(*args, **kwargs)
-        self.first_day = add_days(campaign.start_date, -AS_OF_MARGIN_DAYS)
-        self.last_day = add_days(campaign.last_day, AS_OF_MARGIN_DAYS)
+        campaigns = [campaign] if campaign is not None else list(campaigns)
+        if campaigns:
+            first = min(c.start_date for c in campaigns)
+            last = max(c.last_day for c in campaigns)
+        else:  # nothing to show: any day will do
+            first, last = datetime.date.min, datetime.date.max
+        self.first_day = add_days(first, -AS_OF_MARGIN_DAYS)
+        self.last_day = add_days(last, AS_OF_MARGIN_DAYS)
         widget = self.fields["as_of"].widget
         widget.attrs |= {"min": self.first_day.isoformat(), "max": self.last_day.isoformat()}
 

@@ -43,7 +43,7 @@ class KecamatanProgress:
 
     @property
     def percent_recorded(self):
-        return _percent(self.recorded, self.target)
+        return percent_of(self.recorded, self.target)
 
 
 @dataclass
@@ -169,7 +169,7 @@ def _progress(campaign, as_of, *, kecamatan, daily, missing, last_report_at) -> 
         target=target,
         recorded=recorded,
         remaining=remaining,
-        percent_recorded=_percent(recorded, target),
+        percent_recorded=percent_of(recorded, target),
         average_daily_recorded=_round(average),
         per_device_daily_rate=_round(per_device),
         days_left_to_target=days_to_target,
@@ -353,7 +353,8 @@ def _days_left(as_of, deadline):
     return max((deadline - as_of).days, 0)
 
 
-def _percent(part, whole):
+def percent_of(part, whole):
+    """part / whole × 100, rounded to 2 places; None when whole is 0."""
     return _round(part / whole * 100) if whole else None
 
 

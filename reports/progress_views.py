@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
-from campaigns.filters import CampaignFilter
+from campaigns.filters import CampaignFilter, provinces_with_campaigns
 from campaigns.models import Campaign
 from reports import charts, whatsapp
 from reports.forms import AsOfForm
@@ -29,6 +29,11 @@ class CampaignListView(PermissionRequiredMixin, FilterView):
     def get_queryset(self):
         campaigns = Campaign.objects.select_related("kabupaten__provinsi")
         return campaigns_with_totals(campaigns, timezone.localdate())
+
+    def get_context_data(self, **kwargs):
+        # Each province's roll-up (reports.province_views), for the Polda.
+        provinces = provinces_with_campaigns(self.request).order_by("name")
+        return super().get_context_data(**kwargs) | {"provinces": provinces}
 
 
 def campaign_and_day(request, slug):

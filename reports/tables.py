@@ -7,9 +7,12 @@ percentage as a number, and dates as dates (ISO 8601, 2024-01-23, in CSV; date c
 import django_tables2 as tables
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from reports.province import province_totals
 
 NUMBER_ATTRS = {"th": {"class": "num"}, "td": {"class": "num"}, "tf": {"class": "num"}}
 
@@ -86,3 +89,78 @@ class KecamatanTable(tables.Table):
 
     def value_state(self, record):
         return str(record.state_label)
+
+
+def _total(name):
+    """A footer with the province's total of `name` (reports.province.province_totals)."""
+
+    def footer(table):
+        value = getattr(table.totals, name)
+        return floatformat(value, 2) if isinstance(value, float) else intcomma(value)
+
+    return footer
+
+
+class ProvinceTable(tables.Table):
+    """A province's roll-up: rows are reports.province.ProvinceRow, in their default order
+    (most in need first) unless sorted by a column."""
+
+    slug = tables.Column(verbose_name=_("Campaign"), visible=False)  # in the exports only
+    kabupaten_code = tables.Column(verbose_name=_("Code"), visible=False)
+    kabupaten = tables.Column(
+        verbose_name=_("Regency/city"),
+        attrs={"th": {"class": "name"}, "td": {"class": "name"}, "tf": {"class": "name"}},
+        order_by=("kabupaten", "slug"),
+        footer=_("Total"),
+    )
+    name = tables.Column(verbose_name=_("Campaign name"), visible=False)
+    status = tables.Column(verbose_name=_("Status"), order_by=("status_rank", "kabupaten"))
+    target = NumberColumn(verbose_name=_("Target"), visible=False)
+    recorded = NumberColumn(verbose_name=_("Recorded"), visible=False)
+    percent_recorded = PercentColumn(
+        verbose_name=_("% recorded"), footer=_total("percent_recorded")
+    )
+    remaining = NumberColumn(verbose_name=_("Remaining"), footer=_total("remaining"))
+    projected_completion_date = DayColumn(verbose_name=_("Projected end"))
+    devices_needed = NumberColumn(
+        verbose_name=_("Sets needed by the target date"), footer=_total("devices_needed")
+    )
+    devices_needed_extension = NumberColumn(
+        verbose_name=_("Sets needed by the extension"),
+        footer=_total("devices_needed_extension"),
+    )
+    late_reports = NumberColumn(verbose_name=_("Late reports"), footer=_total("late_reports"))
+
+    class Meta:
+        attrs = {"class": "province-table"}
+        row_attrs = {"class": lambda record: f"status-{record.status}"}
+        empty_text = _("No campaign in this province yet.")
+
+    def __init__(self, data, *, as_of, **kwargs):
+        super().__init__(data, **kwargs)
+        self.as_of = as_of
+        self.totals = province_totals(list(data))
+
+    def render_kabupaten(self, record):
+        url = reverse("campaigns:dashboard", args=[record.slug])
+        return format_html(
+            '<a href="{}?as_of={}" title="{}">{}</a>'
+            '<span class="muted small campaign-of">{} · {}</span>',
+            url,
+            self.as_of.isoformat(),
+            record.name,
+            record.kabupaten,
+            record.lifecycle_label,
+            date_format(record.start_date, "SHORT_DATE_FORMAT"),
+        )
+
+    def value_kabupaten(self, record):
+        return record.kabupaten
+
+    def render_status(self, record):
+        return format_html(
+            '<span class="badge status-{}">{}</span>', record.status, record.status_label
+        )
+
+    def value_status(self, record):
+        return str(record.status_label)

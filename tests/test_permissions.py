@@ -106,6 +106,11 @@ MATRIX = {
             "admin": (200, 302),
         },
     ),
+    "provinces:rollup": (
+        ["53"],
+        {},
+        {role: (200, 405) for role in ROLES} | {"anonymous": (LOGIN, LOGIN)},
+    ),
     "visits:today": (
         [],
         {},
