@@ -96,6 +96,8 @@ def _total(name):
 
     def footer(table):
         value = getattr(table.totals, name)
+        if value is None:  # a percent of no backlog at all
+            return "—"
         return floatformat(value, 2) if isinstance(value, float) else intcomma(value)
 
     return footer

@@ -221,6 +221,13 @@ def test_the_page_shows_labels_numbers_totals_and_links_to_each_dashboard(koordi
     assert "02/09/2024" in page  # Sikka's, within the extension
 
 
+def test_a_province_with_no_backlog_yet_has_no_percent(koordinator):
+    CampaignFactory(kabupaten=KabupatenFactory(code="53.10", provinsi=ProvinsiFactory()))
+    page = koordinator.get(rollup_url(), AS_OF).content.decode()
+    footer = page[page.index("<tfoot") : page.index("</tfoot>")]
+    assert "None" not in footer and "—" in footer
+
+
 def test_the_page_in_indonesian(client, koordinator_user, six):
     client.force_login(koordinator_user)
     page = client.get(rollup_url(), AS_OF).content.decode()
