@@ -5,6 +5,7 @@ Every number comes from a fixed handful of grouped queries, whatever the campaig
 
 import datetime
 import math
+import statistics
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
@@ -21,6 +22,9 @@ PACE_DAYS = 5  # the average is over the last five dates with reports
 # A projection further away than ten years is no date anyone plans by (and a slow enough pace
 # would run past the calendar's end, 31/12/9999): it is given as "none" instead.
 PROJECTION_HORIZON_DAYS = 3_653
+# Below this many dates with reports, their spread says too little to give the projection a
+# range (two dates give one difference): the range is left out, and the pages say why.
+RANGE_MIN_DAYS = 3
 
 
 class Status:
@@ -77,6 +81,28 @@ class Progress:
     kecamatan: list[KecamatanProgress]
     last_report_at: datetime.datetime | None
     daily_totals: list[tuple[datetime.date, int, int]] = field(default_factory=list)
+    # The range the projected end may fall in (projected_range); None when unknown, and the
+    # latest also when the slow end of the range is beyond PROJECTION_HORIZON_DAYS.
+    projected_completion_earliest: datetime.date | None = None
+    projected_completion_latest: datetime.date | None = None
+
+    @property
+    def range_min_days(self) -> int:
+        return RANGE_MIN_DAYS
+
+    @property
+    def too_few_days_for_range(self) -> bool:
+        return len(self.daily_totals) < RANGE_MIN_DAYS
+
+    @property
+    def pace_days(self) -> int:
+        """How many dates the pace averages."""
+        return min(len(self.daily_totals), PACE_DAYS)
+
+    @property
+    def average_daily_error(self) -> float | None:
+        """The pace's standard error, rounded: the ± of the range."""
+        return _round(pace_error(self.daily_totals))
 
     def as_json(self):
         """The JSON of DOMAIN.md §6: dates ISO, rates as numbers, unknowns null."""
@@ -100,6 +126,8 @@ class Progress:
             "required_daily_rate": self.required_daily_rate,
             "required_daily_rate_extension": self.required_daily_rate_extension,
             "projected_completion_date": self.projected_completion_date,
+            "projected_completion_earliest": self.projected_completion_earliest,
+            "projected_completion_latest": self.projected_completion_latest,
             "devices_needed": self.devices_needed,
             "devices_needed_extension": self.devices_needed_extension,
             "status": self.status,
@@ -163,6 +191,7 @@ def _progress(campaign, as_of, *, kecamatan, daily, missing, last_report_at) -> 
     required = remaining / days_to_target if days_to_target else None
     required_extension = remaining / days_to_extension if days_to_extension else None
     projected = projected_completion(as_of, remaining, average)
+    earliest, latest = projected_range(as_of, remaining, daily)
     return Progress(
         campaign=campaign,
         as_of=as_of,
@@ -184,6 +213,8 @@ def _progress(campaign, as_of, *, kecamatan, daily, missing, last_report_at) -> 
         kecamatan=kecamatan,
         last_report_at=last_report_at,
         daily_totals=daily,
+        projected_completion_earliest=earliest,
+        projected_completion_latest=latest,
     )
 
 
@@ -218,6 +249,32 @@ def projected_completion(as_of, remaining, daily_rate) -> datetime.date | None:
         return None
     end = add_days(as_of, math.ceil(remaining / daily_rate))
     return None if end in (datetime.date.min, datetime.date.max) else end
+
+
+def pace_error(daily_totals) -> float | None:
+    """The standard error of the pace: the sample standard deviation of every daily total so
+    far divided by the square root of the number of dates the pace averages (the last
+    PACE_DAYS). None with fewer than RANGE_MIN_DAYS dates with reports."""
+    if len(daily_totals) < RANGE_MIN_DAYS:
+        return None
+    spread = statistics.stdev(recorded for _, recorded, _ in daily_totals)
+    return spread / math.sqrt(min(len(daily_totals), PACE_DAYS))
+
+
+def projected_range(
+    as_of, remaining, daily_totals
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """(earliest, latest): the projected end at the pace plus, and minus, its standard error
+    (pace_error), so the projection always lies within it. (None, None) when the spread is
+    unknown; the latest is None when the slow pace is 0 or below, or ends too far away."""
+    average, _ = pace(daily_totals)
+    error = pace_error(daily_totals)
+    if average is None or error is None:
+        return None, None
+    return (
+        projected_completion(as_of, remaining, average + error),
+        projected_completion(as_of, remaining, average - error),
+    )
 
 
 def add_days(day: datetime.date, days: int) -> datetime.date:
@@ -412,13 +469,58 @@ def status_sentence(progress: Progress) -> str:
             "At the current pace of %(average)s a day, recording ends on %(projected)s, "
             "after the last deadline."
         )
+    parts = [sentence % values, _range_crossing(p)]
     if p.status != Status.ON_TRACK and p.devices_needed:
-        sentence += " " + ngettext(
+        devices = ngettext(
             "To finish by %(target_date)s, %(required)s a day would be needed (%(devices)s set).",
             "To finish by %(target_date)s, %(required)s a day would be needed (%(devices)s sets).",
             p.devices_needed,
         )
-    return sentence % values
+        parts.append(devices % values)
+    return " ".join(part for part in parts if part)
+
+
+def _range_crossing(p: Progress) -> str:
+    """ "Likely between … and …" when the projection's range spans a deadline (the target date
+    or the extension): the projection alone would sound more certain than the pace is."""
+    earliest, latest = p.projected_completion_earliest, p.projected_completion_latest
+    if earliest is None:
+        return ""
+    campaign = p.campaign
+
+    def spans(deadline):
+        return (
+            deadline is not None and earliest <= deadline and (latest is None or latest > deadline)
+        )
+
+    target, extension = spans(campaign.target_date), spans(campaign.extension_date)
+    if target and extension:
+        sentence = gettext(
+            "Given how the daily totals vary, recording likely ends %(range)s: either side "
+            "of the target date %(target_date)s and of the extension to %(extension_date)s."
+        )
+    elif target:
+        sentence = gettext(
+            "Given how the daily totals vary, recording likely ends %(range)s: either side "
+            "of the target date %(target_date)s."
+        )
+    elif extension:
+        sentence = gettext(
+            "Given how the daily totals vary, recording likely ends %(range)s: either side "
+            "of the extension to %(extension_date)s."
+        )
+    else:
+        return ""
+    if latest is None:
+        span = gettext("on %(earliest)s or later, perhaps not within ten years")
+    else:
+        span = gettext("between %(earliest)s and %(latest)s")
+    span %= {"earliest": _date(earliest), "latest": _date(latest)}
+    return sentence % {
+        "range": span,
+        "target_date": _date(campaign.target_date),
+        "extension_date": _date(campaign.extension_date),
+    }
 
 
 def _date(value):

@@ -54,6 +54,9 @@ def test_the_worked_example_through_the_json(client, koordinator_user, demo):
         "required_daily_rate": 304.13,
         "required_daily_rate_extension": 253.44,
         "projected_completion_date": "2024-02-23",
+        # Five days of 150 each: no spread, so the range is the projection itself.
+        "projected_completion_earliest": "2024-02-23",
+        "projected_completion_latest": "2024-02-23",
         "devices_needed": 5,
         "devices_needed_extension": 4,
         "status": "off_track",
