@@ -85,6 +85,9 @@ class Progress:
     # latest also when the slow end of the range is beyond PROJECTION_HORIZON_DAYS.
     projected_completion_earliest: datetime.date | None = None
     projected_completion_latest: datetime.date | None = None
+    # Reports counted above that were flagged (a count confirmed against a rule) and await an
+    # admin's review.
+    flagged_reports: int = 0
 
     @property
     def range_min_days(self) -> int:
@@ -164,7 +167,7 @@ def campaigns_progress(*, campaigns, as_of: datetime.date) -> list[Progress]:
     kecamatan = _kecamatan_progress(campaigns, as_of)
     daily = _daily_totals(ids, as_of)
     missing = _missing_reports(ids, as_of)
-    last_report = _last_report_at(ids, as_of)
+    reports = _reports_summary(ids, as_of)
     return [
         _progress(
             campaign,
@@ -172,13 +175,13 @@ def campaigns_progress(*, campaigns, as_of: datetime.date) -> list[Progress]:
             kecamatan=kecamatan[campaign.pk],
             daily=daily.get(campaign.pk, []),
             missing=missing.get(campaign.pk, []),
-            last_report_at=last_report.get(campaign.pk),
+            reports=reports.get(campaign.pk, (None, 0)),
         )
         for campaign in campaigns
     ]
 
 
-def _progress(campaign, as_of, *, kecamatan, daily, missing, last_report_at) -> Progress:
+def _progress(campaign, as_of, *, kecamatan, daily, missing, reports) -> Progress:
     target = sum(k.target for k in kecamatan)
     recorded = sum(k.recorded for k in kecamatan)
     remaining = max(target - recorded, 0)
@@ -192,6 +195,7 @@ def _progress(campaign, as_of, *, kecamatan, daily, missing, last_report_at) -> 
     required_extension = remaining / days_to_extension if days_to_extension else None
     projected = projected_completion(as_of, remaining, average)
     earliest, latest = projected_range(as_of, remaining, daily)
+    last_report_at, flagged = reports
     return Progress(
         campaign=campaign,
         as_of=as_of,
@@ -212,6 +216,7 @@ def _progress(campaign, as_of, *, kecamatan, daily, missing, last_report_at) -> 
         missing_reports=missing,
         kecamatan=kecamatan,
         last_report_at=last_report_at,
+        flagged_reports=flagged,
         daily_totals=daily,
         projected_completion_earliest=earliest,
         projected_completion_latest=latest,
@@ -383,14 +388,16 @@ def _missing_reports(ids, as_of):
     return missing
 
 
-def _last_report_at(ids, as_of):
-    return dict(
+def _reports_summary(ids, as_of):
+    """Per campaign: (when the last report was saved, how many reports await review)."""
+    rows = (
         DailyReport.objects.filter(visit__campaign__in=ids)
         .up_to(as_of)
         .values_list("visit__campaign")
-        .annotate(last=Max("updated_at"))
+        .annotate(last=Max("updated_at"), flagged=Count("pk", filter=Q(needs_review=True)))
         .order_by()
     )
+    return {campaign: (last, flagged) for campaign, last, flagged in rows}
 
 
 def status_for(campaign, remaining, projected):

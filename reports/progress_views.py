@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
@@ -57,6 +59,20 @@ def _share_link(progress):
     return whatsapp.wa_link(whatsapp.daily_summary(progress, tomorrow=tomorrow))
 
 
+def review_link(user, campaign) -> str | None:
+    """Where `user` can see the campaign's reports awaiting review, or None: a page they can
+    open, never one that answers 403. The admin's list of flagged reports for those who may
+    change reports there (admins); the read-only list of the late-reports page for the others
+    who see visits (koordinators, operators), while the campaign is open (that page lists
+    open campaigns only)."""
+    if user.is_staff and user.has_perm("reports.change_dailyreport"):
+        query = {"needs_review__exact": 1, "visit__campaign__id__exact": campaign.pk}
+        return f"{reverse('admin:reports_dailyreport_changelist')}?{urlencode(query)}"
+    if user.has_perm("campaigns.view_visit") and not campaign.is_closed:
+        return f"{reverse('visits:late')}?{urlencode({'campaign': campaign.slug})}#review"
+    return None
+
+
 @require_safe
 @permission_required("campaigns.view_campaign", raise_exception=True)
 def dashboard(request, slug):
@@ -67,6 +83,7 @@ def dashboard(request, slug):
         "sentence": status_sentence(progress),
         "charts": charts.dashboard_charts(progress),
         "share": _share_link(progress),
+        "review_link": review_link(request.user, context["campaign"]),
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -172,17 +172,17 @@ def late_reports(request):
     today = timezone.localdate()
     users = get_user_model().objects.select_related("profile")
     operators = Prefetch("operators", queryset=users)
+    visits = _open_visits_for(request.user)
+    campaign = None
+    if slug := request.GET.get("campaign"):  # one campaign's, as its dashboard links here
+        campaign = get_object_or_404(Campaign, slug=slug)
+        visits = visits.filter(campaign=campaign)
     late = (
-        _open_visits_for(request.user)
-        .filter(date__lt=today, report__isnull=True)
+        visits.filter(date__lt=today, report__isnull=True)
         .prefetch_related(operators)
         .order_by("kecamatan__name", "device__code", "date")
     )
-    flagged = (
-        _open_visits_for(request.user)
-        .filter(report__needs_review=True)
-        .order_by("-date", "kecamatan__name")
-    )
+    flagged = visits.filter(report__needs_review=True).order_by("-date", "kecamatan__name")
     rows = [
         (
             visit,
@@ -196,5 +196,5 @@ def late_reports(request):
     return render(
         request,
         "reports/late_reports.html",
-        {"late": rows, "flagged": flagged, "today": today},
+        {"late": rows, "flagged": flagged, "today": today, "campaign": campaign},
     )

@@ -1,14 +1,16 @@
 """Issue 12, item 8: the range the projected end may fall in, from the spread of the daily
-totals so far."""
+totals so far; and item 9's count of the reports that await review, linked per role."""
 
 import datetime
 import math
 import statistics
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import translation
 
+from reports.models import DailyReport
 from reports.progress import (
     RANGE_MIN_DAYS,
     campaign_progress,
@@ -212,3 +214,80 @@ def test_too_few_days_say_there_is_no_range_yet(client, koordinator_user):
     assert "08/02/2024" in page  # the projection stands
     assert "belum ada rentang: kurang dari 3 hari yang ada laporannya" in page
     assert "Rentang:" not in page
+
+
+# Item 9: the reports that await review, counted and linked per role.
+
+
+@pytest.fixture
+def flagged_campaign():
+    campaign = campaign_with(1000, [90, 100, 110])
+    for report in campaign.visits.order_by("date")[:2]:
+        report.report.needs_review = True
+        report.report.review_reason = "Jauh di atas yang biasa direkam satu alat"
+        report.report.save()
+    return campaign
+
+
+def test_admins_are_linked_to_the_admins_list_of_flagged_reports(client, flagged_campaign):
+    admin = User.objects.create_superuser("boss", password="x")
+    client.force_login(admin)
+    page = dashboard(client, flagged_campaign)
+    link = (
+        f"{reverse('admin:reports_dailyreport_changelist')}"
+        f"?needs_review__exact=1&amp;visit__campaign__id__exact={flagged_campaign.pk}"
+    )
+    assert f'<a class="badge late" href="{link}">2 laporan yang dihitung di sini menunggu ' in (
+        page
+    )
+    listed = client.get(link.replace("&amp;", "&"))
+    assert listed.status_code == 200
+    assert listed.context["cl"].result_count == 2
+
+
+def test_admin_group_members_are_linked_to_the_admin_too(client, admin_member, flagged_campaign):
+    client.force_login(admin_member)
+    page = dashboard(client, flagged_campaign)
+    assert reverse("admin:reports_dailyreport_changelist") in page
+    listed = client.get(
+        reverse("admin:reports_dailyreport_changelist"),
+        {"needs_review__exact": 1, "visit__campaign__id__exact": flagged_campaign.pk},
+    )
+    assert listed.status_code == 200 and listed.context["cl"].result_count == 2
+
+
+@pytest.mark.parametrize("role", ["koordinator_user", "operator_user"])
+def test_others_are_linked_to_the_read_only_list(client, request, role, flagged_campaign):
+    client.force_login(request.getfixturevalue(role))
+    other = campaign_with(1000, [50, 50, 50])  # another campaign's flag is neither counted
+    DailyReport.objects.filter(visit__campaign=other).update(needs_review=True)  # nor listed
+    page = dashboard(client, flagged_campaign)
+    link = reverse("visits:late") + f"?campaign={flagged_campaign.slug}#review"
+    assert f'<a class="badge late" href="{link}">2 laporan' in page
+    assert "/admin/" not in page
+    listed = client.get(reverse("visits:late"), {"campaign": flagged_campaign.slug})
+    assert listed.status_code == 200
+    assert len(listed.context["flagged"]) == 2
+    assert "Jauh di atas yang biasa direkam satu alat" in listed.content.decode()
+
+
+def test_a_closed_campaigns_flags_are_counted_without_a_link(
+    client, koordinator_user, flagged_campaign
+):
+    flagged_campaign.status = "closed"
+    flagged_campaign.save()
+    client.force_login(koordinator_user)
+    page = dashboard(client, flagged_campaign)
+    assert '<span class="badge late">2 laporan yang dihitung di sini menunggu' in page
+    assert "#review" not in page
+
+
+def test_no_flags_no_badge(client, koordinator_user):
+    campaign = campaign_with(1000, [90, 100, 110])
+    client.force_login(koordinator_user)
+    assert "menunggu" not in dashboard(client, campaign)
+
+
+def test_the_late_page_refuses_an_unknown_campaign(client, koordinator_user):
+    client.force_login(koordinator_user)
+    assert client.get(reverse("visits:late"), {"campaign": "nope"}).status_code == 404
