@@ -199,8 +199,8 @@ def test_the_dashboard_and_briefing_show_the_range_and_how_it_is_computed(client
     page = dashboard(client, campaign)
     assert "kemungkinan 07/02/2024 s.d. 09/02/2024" in page
     assert (
-        "Rentang: tanggal selesai pada rata-rata 3 hari terakhir yang ada laporannya ± galat "
-        "bakunya, 6 per hari (simpangan baku 3 total harian sejauh ini ÷ √3)."
+        "Rentang: laju 3 hari terakhir ± galat bakunya, 6 per hari (simpangan baku 3 total "
+        "harian sejauh ini ÷ √3)."
     ) in page
     url = reverse("campaigns:briefing", args=[campaign.slug])
     briefing = client.get(url, {"as_of": AS_OF.isoformat()}).content.decode()
