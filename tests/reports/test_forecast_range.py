@@ -204,7 +204,7 @@ def test_the_dashboard_and_briefing_show_the_range_and_how_it_is_computed(client
     ) in page
     url = reverse("campaigns:briefing", args=[campaign.slug])
     briefing = client.get(url, {"as_of": AS_OF.isoformat()}).content.decode()
-    assert "kemungkinan 07/02/2024 s.d. 09/02/2024" in briefing
+    assert "kemungkinan 7 Feb s.d. 9 Feb" in briefing  # day and month: one line on A4
 
 
 def test_too_few_days_say_there_is_no_range_yet(client, koordinator_user):
