@@ -13,10 +13,14 @@ from django_filters.views import FilterView
 
 from campaigns.filters import CampaignFilter, provinces_with_campaigns
 from campaigns.models import Campaign
-from reports import charts, whatsapp
+from reports import charts, maps, whatsapp
 from reports.forms import AsOfForm
+from reports.kecamatan_table import KecamatanState, kecamatan_rows
 from reports.progress import campaign_progress, status_sentence
 from reports.selectors import campaigns_with_totals
+from reports.sets_needed import sets_needed
+
+NEXT_PLACES = 5  # the top of the ranked list on the dashboard's first screen
 
 
 class CampaignListView(PermissionRequiredMixin, FilterView):
@@ -81,11 +85,20 @@ def dashboard(request, slug):
     progress = context["progress"]
     context |= {
         "sentence": status_sentence(progress),
+        "sets_needed": sets_needed(progress),
+        "next_places": next_places(progress),
+        "map": maps.kabupaten_map(context["campaign"], progress),
         "charts": charts.dashboard_charts(progress),
         "share": _share_link(progress),
         "review_link": review_link(request.user, context["campaign"]),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def next_places(progress, n=NEXT_PLACES):
+    """The first kecamatan of the table's need ranking that still have a backlog."""
+    rows = kecamatan_rows(progress)
+    return [row for row in rows if row.state != KecamatanState.DONE][:n]
 
 
 @require_safe
@@ -97,6 +110,9 @@ def briefing(request, slug):
     context |= {
         "sentence": status_sentence(progress),
         "cumulative_chart": charts.cumulative_chart(progress, width=640, height=230),
+        "map": maps.kabupaten_map(context["campaign"], progress),
+        "rows": kecamatan_rows(progress),
+        "sets_needed": sets_needed(progress),
         "share": _share_link(progress),
     }
     return render(request, "reports/briefing.html", context)
