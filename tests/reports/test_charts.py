@@ -112,7 +112,8 @@ def test_english_dates_and_labels(review):
 
 
 def svgs(page):
-    return re.findall(r"<svg\b.*?</svg>", page, flags=re.S)
+    """The charts of a page (not the map, class "chart map", nor its legend's swatches)."""
+    return re.findall(r'<svg\b[^>]*class="chart".*?</svg>', page, flags=re.S)
 
 
 def test_the_dashboard_and_the_briefing_show_the_charts(client, koordinator_user, demo):

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reports.progress import campaign_progress
 from reports.sets_needed import SetsNeeded, sets_needed, sets_working
@@ -200,3 +200,12 @@ def test_the_briefing_table_is_in_need_order(client, koordinator_user, demo):
     assert "3 alat lagi, selain 2 yang bekerja hari ini" in text_of(response, "briefing-sets")
     assert 'class="chart map"' in response.text
     assert "https://wa.me/?text=" in response.text  # the share link stays
+
+
+def test_the_wording_in_english():
+    with translation.override("en"):
+        row = SetsNeeded(deadline=D(2024, 2, 7), deadline_label="target date", total=5, working=2)
+        assert row.headline == "3 more than the 2 working today"
+        assert row.detail == "to finish by 02/07/2024 (target date), 5 sets in all"
+        one = SetsNeeded(deadline=D(2024, 2, 7), deadline_label="target date", total=1, working=1)
+        assert one.headline == "The 1 set working today is enough"
