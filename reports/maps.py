@@ -82,11 +82,7 @@ def percent_fill(percent: float | None) -> str:
 
 
 def percent_legend() -> list[LegendItem]:
-    items = [
-        LegendItem(f"{i * 20}–{(i + 1) * 20}%" if i < 4 else "80–100%", colour)
-        for i, colour in enumerate(STEPS)
-    ]
-    return items
+    return [LegendItem(f"{i * 20}–{(i + 1) * 20}%", colour) for i, colour in enumerate(STEPS)]
 
 
 def kabupaten_map(
@@ -116,10 +112,8 @@ def kabupaten_map(
             "target": _number(k.target),
         }
         if k.percent_recorded is not None:
-            title += " (" + gettext("%(percent)s%% recorded") % {
-                "percent": _number(round(k.percent_recorded, 1))
-            }
-            title += ")"
+            percent = _number(round(k.percent_recorded, 1))
+            title += " (%s)" % (gettext("%(percent)s%% recorded") % {"percent": percent})
         if k.coverage_gap:
             title += " · " + gettext("No visit planned before the target date")
         areas.append(
