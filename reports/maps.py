@@ -22,8 +22,9 @@ from django.utils.translation import gettext
 
 from campaigns.models import Campaign, Visit
 from regions.models import Kabupaten, Shape
-from reports.charts import INK, RED, _date, _el, _fmt, _number, _svg
-from reports.progress import Progress, add_days
+from reports.charts import BLUE, BROWN, GREEN, INK, RED, _date, _el, _fmt, _number, _svg
+from reports.forecast import STATUS_LABELS
+from reports.progress import Progress, Status, add_days
 from residents.nik import mask_niks_in_text
 
 WIDTH = 480  # viewBox units; the map scales to its box (width 100%)
@@ -96,36 +97,11 @@ def kabupaten_map(
     """
     as_of = as_of or progress.as_of
     tomorrow = add_days(as_of, 1)
-    shapes = dict(
-        Shape.objects.filter(code__in=[k.code for k in progress.kecamatan]).values_list(
-            "code", "geometry"
-        )
+    areas = _kecamatan_areas(
+        progress,
+        gaps={k.code for k in progress.kecamatan if k.coverage_gap},
+        note=gettext("No visit planned before the target date"),
     )
-    areas = []
-    for k in progress.kecamatan:
-        title = gettext(
-            "%(name)s: %(recorded)s recorded, %(remaining)s remaining of %(target)s"
-        ) % {
-            "name": k.name,
-            "recorded": _number(k.recorded),
-            "remaining": _number(k.remaining),
-            "target": _number(k.target),
-        }
-        if k.percent_recorded is not None:
-            percent = _number(round(k.percent_recorded, 1))
-            title += " (%s)" % (gettext("%(percent)s%% recorded") % {"percent": percent})
-        if k.coverage_gap:
-            title += " · " + gettext("No visit planned before the target date")
-        areas.append(
-            Area(
-                code=k.code,
-                name=k.name,
-                geometry=shapes.get(k.code),
-                fill=percent_fill(k.percent_recorded),
-                title=title,
-                mark=k.coverage_gap,
-            )
-        )
 
     visits = (
         Visit.objects.filter(campaign=campaign, date__in=[as_of, tomorrow])
@@ -175,6 +151,85 @@ def kabupaten_map(
     )
 
 
+def _kecamatan_areas(progress: Progress, *, gaps: set, note: str) -> list[Area]:
+    """The campaign's kecamatan shaded by percent recorded, those in `gaps` hatched and
+    their tooltip ending with `note`; each with its name and numbers. One query: the shapes."""
+    shapes = dict(
+        Shape.objects.filter(code__in=[k.code for k in progress.kecamatan]).values_list(
+            "code", "geometry"
+        )
+    )
+    areas = []
+    for k in progress.kecamatan:
+        title = gettext(
+            "%(name)s: %(recorded)s recorded, %(remaining)s remaining of %(target)s"
+        ) % {
+            "name": k.name,
+            "recorded": _number(k.recorded),
+            "remaining": _number(k.remaining),
+            "target": _number(k.target),
+        }
+        if k.percent_recorded is not None:
+            percent = _number(round(k.percent_recorded, 1))
+            title += " (%s)" % (gettext("%(percent)s%% recorded") % {"percent": percent})
+        if k.code in gaps:
+            title += f" · {note}"
+        areas.append(
+            Area(
+                code=k.code,
+                name=k.name,
+                geometry=shapes.get(k.code),
+                fill=percent_fill(k.percent_recorded),
+                title=title,
+                mark=k.code in gaps,
+            )
+        )
+    return areas
+
+
+def proposal_map(campaign: Campaign, progress: Progress, plan) -> RegionMap:
+    """A schedule proposal on the map: the kecamatan shaded by percent recorded, those it
+    cannot reach hatched, each proposed place a point (filled where it fills a gap) with its
+    days and sets. One query: the shapes; the places' centroids come with the proposal."""
+    areas = _kecamatan_areas(
+        progress,
+        gaps=set(plan.proposal.unvisited),
+        note=gettext("The proposal cannot reach it"),
+    )
+    where = plan.data.coordinates
+    grouped = {}  # (lat, lng) -> (place, visits there)
+    for visit in plan.proposal.visits:
+        spot = where.get(visit.desa[0]) if visit.desa else None
+        spot = spot or where.get(visit.kecamatan)
+        if spot is None:
+            continue
+        place = mask_niks_in_text(plan.place_name(visit.kecamatan, visit.desa))
+        grouped.setdefault(spot, (place, []))[1].append(visit)
+    points = [
+        Point(
+            lat=lat,
+            lng=lng,
+            title=f"{place}: "
+            + ", ".join(f"{_date(v.day)} {v.set_code} (~{_number(v.expected)})" for v in there),
+            today=any(v.covers for v in there),
+        )
+        for (lat, lng), (place, there) in grouped.items()
+    ]
+    legend = percent_legend()
+    if any(a.mark for a in areas):
+        legend.append(LegendItem(gettext("Not reached by the proposal"), RED, "mark"))
+    legend.append(LegendItem(gettext("Proposed visit filling a gap"), TODAY, "today"))
+    legend.append(LegendItem(gettext("Proposed visit"), INK, "tomorrow"))
+    return region_map(
+        "map-proposal",
+        areas,
+        points,
+        legend,
+        title=gettext("The proposed visits on the map"),
+        desc=" ".join(p.title for p in points) or gettext("No visit proposed."),
+    )
+
+
 def province_map(
     provinsi_code: str,
     fills_by_kabupaten_code: dict[str, str],
@@ -215,6 +270,41 @@ def province_map(
         title=title or gettext("Map of the province's kabupaten and kota"),
         desc=desc or "; ".join(a.title for a in areas),
         width=width,
+    )
+
+
+STATUS_FILLS = {
+    Status.DONE: GREEN,
+    Status.ON_TRACK: BLUE,
+    Status.NEEDS_EXTENSION: BROWN,
+    Status.OFF_TRACK: RED,
+}
+
+
+def province_status_map(provinsi_code: str, rows) -> RegionMap:
+    """A province's kabupaten shaded by their campaign's status (reports.province rows);
+    those without a campaign grey. Two queries."""
+    fills = {r.kabupaten_code: STATUS_FILLS[r.status] for r in rows}
+    titles = {}
+    for r in rows:
+        titles[r.kabupaten_code] = f"{r.kabupaten}: {r.status_label}"
+        if r.percent_recorded is not None:
+            percent = _number(round(r.percent_recorded, 1))
+            titles[r.kabupaten_code] += ", " + gettext("%(percent)s%% recorded") % {
+                "percent": percent
+            }
+    shown = {r.status for r in rows}
+    legend = [
+        LegendItem(str(STATUS_LABELS[status]), fill)
+        for status, fill in STATUS_FILLS.items()
+        if status in shown
+    ] + [LegendItem(gettext("No campaign"), NO_BACKLOG)]
+    return province_map(
+        provinsi_code,
+        fills,
+        titles,
+        legend=legend,
+        title=gettext("The province's kabupaten and kota by their campaign's status"),
     )
 
 

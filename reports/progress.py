@@ -479,8 +479,10 @@ def status_sentence(progress: Progress) -> str:
     parts = [sentence % values, _range_crossing(p)]
     if p.status != Status.ON_TRACK and p.devices_needed:
         devices = ngettext(
-            "To finish by %(target_date)s, %(required)s a day would be needed (%(devices)s set).",
-            "To finish by %(target_date)s, %(required)s a day would be needed (%(devices)s sets).",
+            "To finish by %(target_date)s, %(required)s a day would be needed "
+            "(%(devices)s set in all).",
+            "To finish by %(target_date)s, %(required)s a day would be needed "
+            "(%(devices)s sets in all).",
             p.devices_needed,
         )
         parts.append(devices % values)

@@ -17,6 +17,7 @@ from reports import charts, maps, whatsapp
 from reports.forms import AsOfForm
 from reports.kecamatan_table import KecamatanState, kecamatan_rows
 from reports.progress import campaign_progress, status_sentence
+from reports.rules import may_propose
 from reports.selectors import campaigns_with_totals
 from reports.sets_needed import sets_needed
 
@@ -91,6 +92,7 @@ def dashboard(request, slug):
         "charts": charts.dashboard_charts(progress),
         "share": _share_link(progress),
         "review_link": review_link(request.user, context["campaign"]),
+        "may_propose": may_propose(request.user),
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -14,17 +14,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from campaigns import services
-from campaigns.models import OperatorScope
 from campaigns.roles import is_admin
+from reports.maps import proposal_map
 from reports.progress import campaign_progress
 from reports.progress_views import campaign_and_day, progress_context
 from reports.proposal import MAX_EXTRA_SETS, campaign_proposal
-from reports.rules import may_report
-
-
-def may_propose(user) -> bool:
-    """Admins, and operators not limited to some kecamatan: a proposal spans the kabupaten."""
-    return is_admin(user) or (may_report(user) and OperatorScope.kecamatan_codes_for(user) is None)
+from reports.rules import may_propose
 
 
 def _options(request):
@@ -63,6 +58,7 @@ def propose(request, slug):
             }
             for i, v in enumerate(plan.proposal.visits)
         ],
+        "map": proposal_map(context["campaign"], context["progress"], plan),
         "max_extra_sets": MAX_EXTRA_SETS,
         "unvisited": [plan.kecamatan_names.get(k, k) for k in plan.proposal.unvisited],
         # Visits are accepted from today's proposal only: another day's would be in the past.

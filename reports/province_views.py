@@ -13,6 +13,7 @@ from django_tables2 import SingleTableMixin
 from regions.models import Provinsi
 from reports.exports import TableExportMixin
 from reports.forms import AsOfForm
+from reports.maps import province_status_map
 from reports.province import province_campaigns, province_rows
 from reports.tables import ProvinceTable
 
@@ -60,6 +61,7 @@ class ProvinceRollupView(TableExportMixin, SingleTableMixin, TemplateView):
             "form": self.form,
             "as_of": self.as_of,
             "rows": self.rows,
+            "map": province_status_map(self.provinsi.code, self.rows),
             "default_order_url": f"?{unsorted.urlencode()}",
             "exports": self.export_links(),
         }

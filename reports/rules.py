@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models import OperatorScope
 from campaigns.roles import is_admin
 from campaigns.services import campaign_check_open
 
@@ -72,3 +73,8 @@ def report_reason_error(*, visit, report) -> ValidationError | None:
             },
         )
     return None
+
+
+def may_propose(user) -> bool:
+    """Admins, and operators not limited to some kecamatan: a proposal spans the kabupaten."""
+    return is_admin(user) or (may_report(user) and OperatorScope.kecamatan_codes_for(user) is None)

@@ -11,6 +11,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from campaigns.models import Visit
+from reports.sets_needed import sets_needed
 from residents.nik import mask_niks_in_text
 
 
@@ -61,8 +62,8 @@ def daily_summary(progress, *, tomorrow: list[Visit]) -> str:
     places = ", ".join(dict.fromkeys(masked_place(v) for v in tomorrow)) or _("no visit planned")
     return _(
         "e-KTP recording, %(campaign)s, %(date)s: %(recorded)s of %(target)s recorded, "
-        "%(remaining)s to go, %(days)s days to %(deadline)s, %(needed)s a day needed, "
-        "%(sets)s sets needed. Tomorrow (%(tomorrow)s): %(places)s."
+        "%(remaining)s to go, %(days)s days to %(deadline)s, %(needed)s a day needed. "
+        "Sets: %(sets)s. Tomorrow (%(tomorrow)s): %(places)s."
     ) % {
         "campaign": p.campaign.name,
         "date": date_format(p.as_of, "SHORT_DATE_FORMAT"),
@@ -72,7 +73,8 @@ def daily_summary(progress, *, tomorrow: list[Visit]) -> str:
         "days": n(p.days_left_to_target),
         "deadline": date_format(p.campaign.target_date, "SHORT_DATE_FORMAT"),
         "needed": n(p.required_daily_rate),
-        "sets": n(p.devices_needed),
+        # "3 more than the 2 working today, to finish by 07/02/2024 (target date), 5 in all"
+        "sets": "; ".join(f"{s.headline}, {s.detail}" for s in sets_needed(p)) or "—",
         "tomorrow": date_format(p.as_of + datetime.timedelta(days=1), "SHORT_DATE_FORMAT"),
         "places": places,
     }

@@ -102,7 +102,7 @@ def test_the_worked_example_on_the_dashboard(client, koordinator_user, demo):
     page = client.get(url, {"as_of": "2024-01-23"}).content.decode()
     assert (
         "At the current pace of 150 a day, recording ends on 02/23/2024, after the election "
-        "on 02/14/2024. To finish by 02/07/2024, 304 a day would be needed (5 sets)."
+        "on 02/14/2024. To finish by 02/07/2024, 304 a day would be needed (5 sets in all)."
     ) in page
 
 
@@ -112,7 +112,7 @@ def test_the_status_sentence_in_indonesian(demo):
         assert status_sentence(progress) == (
             "Dengan laju saat ini 150 per hari, perekaman selesai pada 23/02/2024, "
             "sesudah Pemilu 14/02/2024. Agar selesai pada 07/02/2024, dibutuhkan "
-            "304 per hari (5 alat)."
+            "304 per hari (seluruhnya 5 alat)."
         )
 
 
