@@ -29,6 +29,12 @@ class CampaignQuerySet(models.QuerySet):
         active = list(self.filter(status=Campaign.Status.ACTIVE)[:2])
         return active[0] if len(active) == 1 else None
 
+    def past_but_not_closed(self, today):
+        """Campaigns whose last day (the extension date, else the target) is before `today`
+        and whose status still says otherwise: what `close_campaigns` closes."""
+        past = Q(extension_date__lt=today) | Q(extension_date__isnull=True, target_date__lt=today)
+        return self.filter(past).exclude(status=Campaign.Status.CLOSED)
+
 
 class Campaign(models.Model):
     """One recording drive in one kabupaten/kota, with its deadlines."""
@@ -93,8 +99,18 @@ class Campaign(models.Model):
 
     @property
     def is_closed(self):
-        """Closed: its data changes only by an admin, with a reason (campaigns.services)."""
-        return self.status == self.Status.CLOSED
+        """Closed: its data changes only by an admin, with a reason (campaigns.services).
+
+        Set to closed by an admin, or past its last day: from the day after the extension
+        date (the target date without one) it is closed at once, whatever its status says
+        until `manage.py close_campaigns` writes it.
+        """
+        return self.status == self.Status.CLOSED or self.is_past
+
+    @property
+    def is_past(self):
+        """Its last day is over (today in the project's time zone)."""
+        return self.target_date is not None and timezone.localdate() > self.last_day
 
     @property
     def last_day(self):
@@ -270,7 +286,10 @@ class Visit(Versioned):
 
     def _campaign_errors(self):
         campaign, errors = self.campaign, {}
-        if campaign.is_closed:
+        # Closed by an admin. A campaign past its last day is closed for reporting
+        # (is_closed), but its schedule is only ever changed within its dates, which the
+        # check below keeps; a historical campaign may still be entered after the fact.
+        if campaign.status == Campaign.Status.CLOSED:
             errors["campaign"] = ValidationError(
                 _("Campaign %(campaign)s is closed; its schedule can no longer change."),
                 code="campaign_closed",

@@ -17,13 +17,27 @@ from regions.models import Desa, Kecamatan
 
 
 def campaign_check_open(*, campaign: Campaign, by) -> None:
-    """Refuse any change to a closed campaign's data, unless an admin makes it."""
-    if campaign.is_closed and not is_admin(by):
+    """Refuse any change to a closed campaign's data, unless an admin makes it: closed by an
+    admin, or past its last day (Campaign.is_closed)."""
+    if not campaign.is_closed or is_admin(by):
+        return
+    if campaign.status == Campaign.Status.CLOSED:
         raise ValidationError(
             _("Campaign %(campaign)s is closed; only an admin can still correct it."),
             code="campaign_closed",
             params={"campaign": campaign.name},
         )
+    raise ValidationError(
+        _(
+            "Campaign %(campaign)s ended on %(date)s and is closed; only an admin can still "
+            "correct it."
+        ),
+        code="campaign_closed",
+        params={
+            "campaign": campaign.name,
+            "date": date_format(campaign.last_day, "SHORT_DATE_FORMAT"),
+        },
+    )
 
 
 def visit_check_happened(*, visit: Visit) -> None:
@@ -116,3 +130,19 @@ def visits_create(*, campaign: Campaign, drafts: list, by) -> VisitsCreated:
         else:
             result.created.append(visit)
     return result
+
+
+def campaigns_close_past(*, today: datetime.date) -> list[Campaign]:
+    """Set to closed every campaign whose last day is before `today` (`close_campaigns`, run
+    daily). They are closed for reporting already (Campaign.is_closed); this writes it in the
+    status, so that lists and filters show it, with the reason in the campaign's history."""
+    closed = []
+    for campaign in Campaign.objects.past_but_not_closed(today).order_by("pk"):
+        with transaction.atomic():
+            campaign.status = Campaign.Status.CLOSED
+            campaign._change_reason = gettext(
+                "Closed automatically after its last day, %(date)s."
+            ) % {"date": date_format(campaign.last_day, "SHORT_DATE_FORMAT")}
+            campaign.save(update_fields=["status"])
+        closed.append(campaign)
+    return closed

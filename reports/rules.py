@@ -34,6 +34,9 @@ class ReportRules:
     may_send: bool  # the form is shown and may be sent
     refusal: str  # why not, shown instead of the form ("" when it may be sent)
     reason_shown: bool  # the "reason for the change" field is shown from the start
+    # The form is shown with its values but disabled and without a button (a closed
+    # campaign): the operator sees what was sent and why nothing more can be.
+    read_only: bool = False
 
 
 def daily_report_rules(*, visit, report, user) -> ReportRules:
@@ -46,7 +49,9 @@ def daily_report_rules(*, visit, report, user) -> ReportRules:
     try:
         campaign_check_open(campaign=visit.campaign, by=user)
     except ValidationError as closed:
-        return ReportRules(may_send=False, refusal=closed.messages[0], reason_shown=False)
+        return ReportRules(
+            may_send=False, refusal=closed.messages[0], reason_shown=False, read_only=True
+        )
     shown = report is not None or visit.campaign.is_closed
     return ReportRules(may_send=True, refusal="", reason_shown=shown)
 

@@ -101,6 +101,10 @@ def visit_report(request, visit_id):
         # Kept on the phone with the reason, to be fixed and sent again.
         reasons = [str(e) for errors in form.errors.values() for e in errors]
         return JsonResponse({"status": "refused", "message": " ".join(reasons)}, status=422)
+    if rules.read_only:
+        # Shown, not sent: a closed campaign's values with the reason (a POST got it too).
+        for field in form.fields.values():
+            field.disabled = True
     context = {
         "visit": visit,
         "report": report,

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.servers.basehttp import WSGIServer
@@ -76,3 +78,18 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def in_february_2024(monkeypatch):
+    """Today is 1 February 2024 for the code under test: the factories' campaign (18 January
+    to 10 February 2024) is running, not past its last day and so closed (Campaign.is_closed).
+    timezone.localdate() with a value still converts it."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return datetime.date(2024, 2, 1) if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)

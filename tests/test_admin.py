@@ -504,6 +504,7 @@ def test_first_time_voters_above_recorded_is_a_form_error(admin_client_member):
     assert not DailyReport.objects.exists()
 
 
+@pytest.mark.usefixtures("in_february_2024")
 def test_a_report_is_stamped_with_its_author(admin_client_member, admin_member):
     visit = VisitFactory()
     data = {"visit": visit.pk, "recorded_count": 75, "first_time_voters": 10, "failed_count": 2}
@@ -514,6 +515,7 @@ def test_a_report_is_stamped_with_its_author(admin_client_member, admin_member):
     assert visit.report.created_by == admin_member
 
 
+@pytest.mark.usefixtures("in_february_2024")
 def test_a_report_far_above_the_best_day_is_flagged_and_an_admin_can_clear_it(
     admin_client_member,
 ):

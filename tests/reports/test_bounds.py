@@ -147,6 +147,7 @@ def test_the_model_refuses_long_notes_too(operator_user, campaign):
     assert [e.code for e in excinfo.value.error_dict["notes"]] == ["max_length"]
 
 
+@pytest.mark.usefixtures("in_february_2024")
 def test_the_admin_reads_counts_as_the_pages_do(client, admin_member):
     client.force_login(admin_member)
     visit = VisitFactory()

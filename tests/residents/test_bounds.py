@@ -50,6 +50,7 @@ def errors(response, field):
 # Counts as people type them --------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("in_february_2024")
 def test_a_count_with_a_thousands_dot_is_read_as_thousands(operator, campaign, kecamatan):
     BacklogEntryFactory(campaign=campaign, kecamatan=kecamatan, change=4700)  # 5.000 in all
 
@@ -95,6 +96,7 @@ def test_the_model_refuses_a_change_larger_than_any_kecamatan(campaign, kecamata
     assert code in [e.code for e in excinfo.value.error_dict["change"]]
 
 
+@pytest.mark.usefixtures("in_february_2024")
 def test_an_addition_above_the_whole_backlog_asks_to_confirm_then_is_flagged(
     operator, campaign, kecamatan
 ):
@@ -122,6 +124,7 @@ def test_the_confirmation_box_shows_only_when_asked(operator, campaign, kecamata
     assert b'name="confirm"' not in response.content
 
 
+@pytest.mark.usefixtures("in_february_2024")
 @pytest.mark.parametrize(
     ("backlog", "added"),
     [
@@ -172,6 +175,7 @@ def test_the_admin_flags_an_implausible_addition_and_filters_by_it(
 # Dates near the campaign, notes of a sane length -------------------------------------------
 
 
+@pytest.mark.usefixtures("in_february_2024")
 def test_an_entry_dated_long_before_the_campaign_is_refused(operator, campaign, kecamatan):
     response = operator.post(url(campaign), entry(kecamatan, date="0001-01-01"))
 
@@ -196,6 +200,7 @@ def test_entries_reach_back_a_year_before_the_start(campaign, kecamatan):
         ]
 
 
+@pytest.mark.usefixtures("in_february_2024")
 def test_a_note_over_1000_characters_is_refused_and_nothing_is_saved(operator, campaign, kecamatan):
     response = operator.post(url(campaign), entry(kecamatan, note="x" * 1001))
 

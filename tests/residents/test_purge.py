@@ -159,6 +159,7 @@ def test_a_dry_run_changes_nothing(client, admin_member, closed):
     assert progress(client, campaign) == before
 
 
+@pytest.mark.usefixtures("in_february_2024")
 def test_an_open_campaign_is_refused():
     resident = ResidentFactory(campaign=CampaignFactory(status="active"))
 
@@ -231,6 +232,7 @@ def test_the_command_shows_the_dry_run_first_and_asks(closed, monkeypatch):
     assert AuditEntry.objects.get(action="purge").username == "dukcapil-admin"
 
 
+@pytest.mark.usefixtures("in_february_2024")
 def test_the_command_refuses_an_open_campaign_with_the_reason():
     CampaignFactory(slug="open", status="active")
 

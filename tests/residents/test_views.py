@@ -27,6 +27,7 @@ def entry(kecamatan, **data):
     }
 
 
+@pytest.mark.usefixtures("in_february_2024")
 def test_a_removal_is_saved_negative_and_lowers_the_target_from_its_date(
     client, operator_user, campaign, kecamatan
 ):
@@ -43,12 +44,14 @@ def test_a_removal_is_saved_negative_and_lowers_the_target_from_its_date(
     assert (row["baseline"], row["removed"], row["target"]) == (300, -3, 297)
 
 
+@pytest.mark.usefixtures("in_february_2024")
 def test_first_time_voters_are_added(client, operator_user, campaign, kecamatan):
     client.force_login(operator_user)
     client.post(url(campaign), entry(kecamatan, kind="first_time_voter", count="12"))
     assert BacklogEntry.objects.get(kind="first_time_voter").change == 12
 
 
+@pytest.mark.usefixtures("in_february_2024")
 @pytest.mark.parametrize(
     ("data", "field", "code"),
     [
