@@ -8,15 +8,21 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from campaigns.forms import ADMIN_COUNT_FIELDS, VersionCheckMixin
+from campaigns import services
+from campaigns.forms import ADMIN_COUNT_FIELDS, DayField, VersionCheckMixin
 from campaigns.models import AuditEntry, Campaign, OperatorScope, Profile, Visit
+from devices import services as device_services
+from devices.admin import DeviceAdmin
+from devices.models import Device, DeviceState
 from regions.admin_widgets import CheckedAutocompleteMixin
 
 User = get_user_model()
@@ -381,3 +387,126 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_select_related = ["campaign"]
     search_fields = ["username", "description", "address"]
     date_hierarchy = "at"
+
+
+# A set breaks down: its visits go to another set, then it is marked under repair. Here, not in
+# devices/admin.py, because visits are this app's (devices is the floor below).
+
+
+class TargetSetField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        state = [
+            DeviceState.Mode(obj.mode_on).label if obj.mode_on else None,
+            DeviceState.Condition(obj.condition_on).label if obj.condition_on else None,
+        ]
+        today = ", ".join(str(one).lower() for one in state if one) or "—"
+        return gettext("%(code)s (%(office)s; today %(state)s)") % {
+            "code": obj.code,
+            "office": obj.home_office_label,
+            "state": today,
+        }
+
+
+class VisitMoveForm(forms.Form):
+    from_date = DayField(
+        label=_("Move the visits from"),
+        help_text=_("The first day the set cannot work; visits without a report from then on."),
+    )
+    to_device = TargetSetField(label=_("To the set"), queryset=Device.objects.none())
+
+    def __init__(self, *args, device, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_device"].queryset = (
+            Device.objects.exclude(pk=device.pk)
+            .select_related("home_kecamatan")
+            .with_state(on=timezone.localdate())
+        )
+
+
+class RepairForm(forms.Form):
+    valid_from = DayField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+@admin.action(description=_("Move this set's visits to another set"), permissions=["move_visits"])
+def move_visits(modeladmin, request, queryset):
+    """An intermediate page: the first day and the target set; then what moved and what did
+    not, and the offer to mark the set under repair from that day."""
+    devices = list(queryset.select_related("home_kecamatan")[:2])
+    if len(devices) != 1:
+        modeladmin.message_user(
+            request, gettext("Choose exactly one recording set to move its visits."), "error"
+        )
+        return None
+    device = devices[0]
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.model._meta,
+        "title": gettext("Move the visits of set %(device)s") % {"device": device.code},
+        "device": device,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    step = request.POST.get("step")
+    if step == "repair":
+        return _mark_under_repair(modeladmin, request, device)
+    form = VisitMoveForm(request.POST if step == "move" else None, device=device)
+    if step == "move" and form.is_valid():
+        day, target = form.cleaned_data["from_date"], form.cleaned_data["to_device"]
+        moves = services.visits_move(
+            device=device, to_device=target, from_date=day, by=request.user
+        )
+        blocking = device.visits.filter(date__gte=day)
+        context |= {
+            "moves": moves,
+            "from_date": day,
+            "target": target,
+            "blocking": blocking.count(),
+            "blocking_url": reverse("admin:campaigns_visit_changelist")
+            + f"?device__id__exact={device.pk}&date__gte={day.isoformat()}",
+            "repair_form": RepairForm(initial={"valid_from": day}),
+        }
+        return TemplateResponse(request, "admin/devices/device/move_visits_done.html", context)
+    if not form.is_bound:
+        form.initial = {"from_date": timezone.localdate()}
+    context["form"] = form
+    return TemplateResponse(request, "admin/devices/device/move_visits.html", context)
+
+
+def _mark_under_repair(modeladmin, request, device):
+    form = RepairForm(request.POST)
+    if not form.is_valid():
+        modeladmin.message_user(request, gettext("The date was not understood."), "error")
+        return None
+    day = form.cleaned_data["valid_from"]
+    try:
+        device_services.device_state_record(
+            device=device,
+            valid_from=day,
+            condition=DeviceState.Condition.UNDER_REPAIR,
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        modeladmin.message_user(request, " ".join(error.messages), "error")
+        return None
+    modeladmin.message_user(
+        request,
+        gettext("Set %(device)s is under repair from %(date)s.")
+        % {"device": device.code, "date": date_format(day, "SHORT_DATE_FORMAT")},
+        "success",
+    )
+    return None
+
+
+admin.site.unregister(Device)
+
+
+@admin.register(Device)
+class DeviceWithVisitsAdmin(DeviceAdmin):
+    actions = [move_visits]
+
+    def has_move_visits_permission(self, request):
+        # Moves visits and records the set's state: both the admin's.
+        return request.user.has_perm("campaigns.change_visit") and request.user.has_perm(
+            "devices.add_devicestate"
+        )

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import get_format_lazy
 from django.utils.translation import gettext_lazy as _
 
 # A whole number as written here: ASCII digits, plain (1250) or with a dot between thousands,
@@ -58,6 +59,28 @@ class CountField(forms.IntegerField):
         if self.min_value is not None and self.min_value >= 0:
             attrs.setdefault("inputmode", "numeric")
         return attrs
+
+
+class DayField(forms.DateField):
+    """A date as Indonesians write it, 23/01/2024, in either language of the interface.
+
+    A text box with the placeholder dd/mm/yyyy: a browser's own date box (`type="date"`)
+    shows the browser's format, mm/dd/yyyy in an English one. Read with the Indonesian input
+    formats (config/formats/id: also 23-01-2024, 23 Januari 2024, and ISO 2024-01-23, which
+    links carry), never as the American 01/23/2024, whatever the language.
+    """
+
+    default_error_messages = {
+        "invalid": _("Enter the date as dd/mm/yyyy, for example 23/01/2024."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", get_format_lazy("DATE_INPUT_FORMATS", lang="id"))
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
+        )
+        super().__init__(**kwargs)
 
 
 # The admin's counts (formfield_overrides): the same field, at the admin's width.

@@ -2,10 +2,11 @@
 happened, counts far above the plausible; and visits created in bulk from a proposal."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -146,3 +147,70 @@ def campaigns_close_past(*, today: datetime.date) -> list[Campaign]:
             campaign.save(update_fields=["status"])
         closed.append(campaign)
     return closed
+
+
+@dataclass
+class VisitMoves:
+    """What visits_move did: the visits moved, and those left with the reason why."""
+
+    moved: list[Visit] = field(default_factory=list)
+    refused: list[tuple[Visit, ValidationError]] = field(default_factory=list)
+
+
+def visits_move(*, device: Device, to_device: Device, from_date: datetime.date, by) -> VisitMoves:
+    """Move `device`'s visits on or after `from_date` to `to_device`, as far as the rules allow.
+
+    For a set that broke down. Each visit without a report is checked as the admin checks it
+    (Visit.full_clean: the target not booked elsewhere that day, a stationary target only at
+    its office, the target working that day, the campaign not closed) and moved, or left with
+    the reason (codes as Visit.clean's; `reported` for a visit with a report, which stays: it
+    took place with this set).
+
+    One transaction per visit, not one for all: each move stands on its own (a visit on
+    another day), the admin wants every possible move made and told which were not, and a
+    failure half way leaves each visit wholly moved or wholly not; running it again moves
+    what is left. The database's one-visit-per-set-per-day constraint stops a booking made
+    meanwhile by someone else.
+    """
+    if not by.has_perm("campaigns.change_visit"):
+        raise PermissionDenied
+    result = VisitMoves()
+    reported = Visit.objects.filter(pk=OuterRef("pk"), report__isnull=False)
+    visits = (
+        device.visits.filter(date__gte=from_date)
+        .with_place()
+        .annotate(reported=Exists(reported))
+        .order_by("date", "pk")
+    )
+    reason = gettext("Moved from set %(from)s to %(to)s.") % {
+        "from": device.code,
+        "to": to_device.code,
+    }
+    for visit in visits:
+        if visit.reported:
+            error = ValidationError(
+                _("It has a report already: it took place with this set."), code="reported"
+            )
+            result.refused.append((visit, error))
+            continue
+        try:
+            with transaction.atomic():
+                visit.device = to_device
+                # Its own double-booking check names the place; the constraint is the database's.
+                visit.full_clean(validate_constraints=False)
+                visit._change_reason = reason
+                visit.save()
+        except ValidationError as error:
+            visit.device = device
+            result.refused.append((visit, error))
+        except IntegrityError:
+            visit.device = device
+            error = ValidationError(
+                _("Set %(device)s was booked on that day meanwhile."),
+                code="device_double_booked",
+                params={"device": to_device.code},
+            )
+            result.refused.append((visit, error))
+        else:
+            result.moved.append(visit)
+    return result
