@@ -1,10 +1,13 @@
 """The back office: campaigns with their schedule, and operators' areas."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F
 from django.http import Http404
@@ -12,10 +15,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from campaigns import services
 from campaigns.forms import ADMIN_COUNT_FIELDS, DayField, VersionCheckMixin
@@ -32,6 +36,26 @@ RelatedOnly = admin.RelatedOnlyFieldListFilter
 # History pages, and a change reason that goes into the django-simple-history record.
 
 
+class ChangeValues(HistoricalRecordContextHelper):
+    """The values of a history page's "Changes" column as the pages show them: a choice by
+    its label, a date as dd/mm/yyyy, "—" for none (not "None")."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "—"
+        if field.choices and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        if isinstance(value, datetime.date):
+            return date_format(value, "SHORT_DATE_FORMAT")
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        return value
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """SimpleHistoryAdmin whose history pages answer 404 for an id that is not one.
 
@@ -39,6 +63,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     into a query as they come, so `abc` raises ValueError there: a server error. Every admin
     with a history derives from this class (tests/test_admin.py checks it).
     """
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChangeValues(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         self._check_ids(object_id)
@@ -172,6 +199,14 @@ class VisitForm(VersionCheckMixin, forms.ModelForm):
     pass
 
 
+# The days of the schedule shown on a campaign's page, from today.
+INLINE_DAYS = 7
+
+
+def add_days(day, days):
+    return day + datetime.timedelta(days=days)
+
+
 class VisitInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = Visit
     form = VisitForm
@@ -180,9 +215,18 @@ class VisitInline(CheckedAutocompleteMixin, admin.TabularInline):
     fields = ["date", "device", "kecamatan", "desa", "site_name", "planned_count", "operators"]
     autocomplete_fields = ["device", "kecamatan", "desa", "operators"]
     extra = 1
+    # Only the coming week: a whole campaign's schedule (46 visits in the demo) made the page
+    # 9,164 px tall. The campaign's "schedule" field links to all of them in the visit list.
+    verbose_name_plural = _("visits of the coming week (today and the next 6 days)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_place()
+        today = timezone.localdate()
+        return (
+            super()
+            .get_queryset(request)
+            .filter(date__range=(today, add_days(today, INLINE_DAYS - 1)))
+            .with_place()
+        )
 
 
 @admin.register(Campaign)
@@ -206,7 +250,7 @@ class CampaignAdmin(ChangeReasonAdmin):
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["kabupaten"]
-    readonly_fields = ["backlog", "created_at"]
+    readonly_fields = ["backlog", "schedule", "created_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kabupaten", "status", "max_daily_per_set"]}),
         (
@@ -221,7 +265,7 @@ class CampaignAdmin(ChangeReasonAdmin):
                 ]
             },
         ),
-        (None, {"fields": ["backlog", "created_at"]}),
+        (None, {"fields": ["backlog", "schedule", "created_at"]}),
     ]
     inlines = [VisitInline]
     # Explicit: Meta.ordering does not survive the Count below (a GROUP BY query).
@@ -232,8 +276,19 @@ class CampaignAdmin(ChangeReasonAdmin):
 
     @admin.display(description=_("visits"), ordering="visit_count")
     def visit_list(self, obj):
-        url = reverse("admin:campaigns_visit_changelist") + f"?campaign__id__exact={obj.pk}"
-        return format_html('<a href="{}">{}</a>', url, obj.visit_count)
+        return format_html('<a href="{}">{}</a>', _visits_url(obj), obj.visit_count)
+
+    @admin.display(description=_("schedule"))
+    def schedule(self, obj):
+        if obj.pk is None:
+            return "-"
+        count = obj.visits.count()
+        text = ngettext(
+            "All %(count)s visit in the visit list",
+            "All %(count)s visits in the visit list",
+            count,
+        ) % {"count": count}
+        return format_html('<a href="{}">{}</a>', _visits_url(obj), text)
 
     @admin.display(description=_("backlog ledger"))
     def backlog_list(self, obj):
@@ -251,6 +306,10 @@ class CampaignAdmin(ChangeReasonAdmin):
             count,
         ) % {"total": total, "count": count}
         return format_html('<a href="{}">{}</a>', _ledger_url(obj), text)
+
+
+def _visits_url(campaign):
+    return reverse("admin:campaigns_visit_changelist") + f"?campaign__id__exact={campaign.pk}"
 
 
 def _ledger_url(campaign):
@@ -343,11 +402,97 @@ class ProfileInline(admin.StackedInline):
     verbose_name_plural = _("WhatsApp number")
 
 
+# Django names its permissions in English when it makes them ("Can add visit", stored so);
+# the user and group pages show them in the interface's language.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission):
+    """ "Kegiatan dan jadwal | Kunjungan | Dapat menambah kunjungan": a permission as the
+    user and group pages list it. One Django makes for a model is named again from its
+    action and the model's translated name; any other keeps its stored name, translated
+    when the catalogue has it."""
+    model = permission.content_type.model_class()
+    action = permission.codename.split("_", 1)[0]
+    if (
+        model is not None
+        and action in PERMISSION_ACTIONS
+        and permission.codename == f"{action}_{model._meta.model_name}"
+    ):
+        name = PERMISSION_ACTIONS[action] % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    return f"{permission.content_type} | {name}"
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+class TranslatedPermissionsMixin:
+    """Permissions by permission_label: in the form's box, and where the page shows them
+    read-only (a view-only admin, or single permissions for one who is not a superuser),
+    which Django would write with the stored English name."""
+
+    PERMISSION_FIELDS = ("permissions", "user_permissions")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.PERMISSION_FIELDS:
+            kwargs["form_class"] = PermissionsField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "permissions_list"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        readonly = set(self.get_readonly_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            readonly |= set(self.PERMISSION_FIELDS)
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "permissions_list"
+                        if field in self.PERMISSION_FIELDS and field in readonly
+                        else field
+                        for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("permissions"))
+    def permissions_list(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        manager = obj.permissions if isinstance(obj, Group) else obj.user_permissions
+        labels = sorted(permission_label(p) for p in manager.select_related("content_type"))
+        return format_html_join("", "<div>{}</div>", ((label,) for label in labels)) or "-"
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class EktpGroupAdmin(TranslatedPermissionsMixin, GroupAdmin):
+    pass
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class EktpUserAdmin(UserAdmin):
+class EktpUserAdmin(TranslatedPermissionsMixin, UserAdmin):
     inlines = [ProfileInline, OperatorScopeInline]
 
     def get_readonly_fields(self, request, obj=None):

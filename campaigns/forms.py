@@ -82,6 +82,15 @@ class DayField(forms.DateField):
         )
         super().__init__(**kwargs)
 
+    def bound_data(self, data, initial):
+        # Shown again as dd/mm/yyyy when it was sent otherwise (a link's ?as_of=2024-01-23);
+        # what cannot be read is shown as typed, with its message.
+        data = super().bound_data(data, initial)
+        try:
+            return self.to_python(data) or data
+        except ValidationError:
+            return data
+
 
 # The admin's counts (formfield_overrides): the same field, at the admin's width.
 ADMIN_COUNT_FIELDS = {

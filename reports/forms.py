@@ -2,10 +2,9 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import CountField, ServiceErrorsMixin
+from campaigns.forms import CountField, DayField, ServiceErrorsMixin
 from campaigns.models import MAX_DAILY_COUNT, NOTE_MAX_LENGTH
 from reports.models import DailyReport
 from reports.progress import add_days
@@ -60,23 +59,25 @@ class DailyReportForm(ServiceErrorsMixin, forms.Form):
 
 
 class AsOfForm(forms.Form):
-    """The reference day of a progress page (?as_of=YYYY-MM-DD); today when not given, or
-    when the date typed is refused (the page shows why).
+    """The reference day of a progress page; today when not given, or when the date typed
+    is refused (the page shows why). Typed dd/mm/yyyy in either language (DayField); links
+    and progress.json carry ?as_of=YYYY-MM-DD, which it reads too.
 
-    Within a year either side of the campaign (AS_OF_MARGIN_DAYS).
+    Within a year either side of the campaign (AS_OF_MARGIN_DAYS). `iso_only` for
+    progress.json, a machine's interface: YYYY-MM-DD and nothing else, never a guess.
     """
 
-    as_of = forms.DateField(
-        label=_("As of"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": _("Enter the date as YYYY-MM-DD, for example 2024-01-23.")},
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    as_of = DayField(label=_("As of"), required=False)
 
-    def __init__(self, *args, campaign=None, campaigns=(), **kwargs):
+    def __init__(self, *args, campaign=None, campaigns=(), iso_only=False, **kwargs):
         """For one campaign, or for several (a province's): a year around them all."""
         super().__init__(*args, **kwargs)
+        if iso_only:
+            field = self.fields["as_of"]
+            field.input_formats = ["%Y-%m-%d"]
+            field.error_messages["invalid"] = _(
+                "Enter the date as YYYY-MM-DD, for example 2024-01-23."
+            )
         campaigns = [campaign] if campaign is not None else list(campaigns)
         if campaigns:
             first = min(c.start_date for c in campaigns)
@@ -85,8 +86,6 @@ class AsOfForm(forms.Form):
             first, last = datetime.date.min, datetime.date.max
         self.first_day = add_days(first, -AS_OF_MARGIN_DAYS)
         self.last_day = add_days(last, AS_OF_MARGIN_DAYS)
-        widget = self.fields["as_of"].widget
-        widget.attrs |= {"min": self.first_day.isoformat(), "max": self.last_day.isoformat()}
 
     def clean_as_of(self):
         day = self.cleaned_data["as_of"]
@@ -94,9 +93,10 @@ class AsOfForm(forms.Form):
             raise ValidationError(
                 _("Choose a day from %(first)s to %(last)s: up to a year around the campaign."),
                 code="outside_campaign",
+                # As the field takes them (dd/mm/yyyy), in either language.
                 params={
-                    "first": date_format(self.first_day, "SHORT_DATE_FORMAT"),
-                    "last": date_format(self.last_day, "SHORT_DATE_FORMAT"),
+                    "first": self.first_day.strftime("%d/%m/%Y"),
+                    "last": self.last_day.strftime("%d/%m/%Y"),
                 },
             )
         return day

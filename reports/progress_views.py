@@ -43,11 +43,13 @@ class CampaignListView(PermissionRequiredMixin, FilterView):
         return super().get_context_data(**kwargs) | {"provinces": provinces}
 
 
-def campaign_and_day(request, slug):
+def campaign_and_day(request, slug, iso_only=False):
     """The campaign of the URL and the day its pages show (?as_of=, else today)."""
     campaign = get_object_or_404(Campaign.objects.select_related("kabupaten__provinsi"), slug=slug)
     today = timezone.localdate()
-    form = AsOfForm(request.GET or None, initial={"as_of": today}, campaign=campaign)
+    form = AsOfForm(
+        request.GET or None, initial={"as_of": today}, campaign=campaign, iso_only=iso_only
+    )
     return campaign, form, form.day(today)
 
 
@@ -123,7 +125,7 @@ def briefing(request, slug):
 @require_safe
 @permission_required("campaigns.view_campaign", raise_exception=True)
 def progress_json(request, slug):
-    campaign, form, as_of = campaign_and_day(request, slug)
+    campaign, form, as_of = campaign_and_day(request, slug, iso_only=True)
     if form.is_bound and not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     return JsonResponse(campaign_progress(campaign=campaign, as_of=as_of).as_json())

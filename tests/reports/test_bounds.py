@@ -227,7 +227,7 @@ def test_the_message_names_the_days_allowed(client, koordinator_user, demo):
     client.cookies["django_language"] = "en"
     response = client.get(url("dashboard", demo), {"as_of": "9999-12-31"})
     assert response.context["form"].errors["as_of"] == [
-        "Choose a day from 01/17/2023 to 02/10/2025: up to a year around the campaign."
+        "Choose a day from 17/01/2023 to 10/02/2025: up to a year around the campaign."
     ]
 
 
