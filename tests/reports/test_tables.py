@@ -187,7 +187,8 @@ def test_only_csv_and_xlsx_are_offered(koordinator, demo):
 
 
 def test_an_export_for_a_bad_day_is_refused(koordinator, demo):
-    response = koordinator.get(url("kecamatan", demo), {"as_of": "23/01/2024", "_export": "csv"})
+    # 23/01/2024 is read (dd/mm/yyyy, as typed in the page's box); 31 February is not a day.
+    response = koordinator.get(url("kecamatan", demo), {"as_of": "31/02/2024", "_export": "csv"})
     assert response.status_code == 400
 
 
