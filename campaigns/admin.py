@@ -219,6 +219,9 @@ class VisitInline(CheckedAutocompleteMixin, admin.TabularInline):
     # 9,164 px tall. The campaign's "schedule" field links to all of them in the visit list.
     verbose_name_plural = _("visits of the coming week (today and the next 6 days)")
 
+    class Media:
+        css = {"all": ["css/admin_visits.css"]}
+
     def get_queryset(self, request):
         today = timezone.localdate()
         return (
