@@ -25,9 +25,10 @@ test: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
-# Speed at national scale (bench/national.py); set DATABASE_URL for PostgreSQL.
+# The whole country at once, as ratios (bench/scale.py): on PostgreSQL, in throwaway databases
+# named after DATABASE_URL's; writes bench/RESULTS.md. RESIDENTS=2000000 for fewer.
 bench: $(VENV)/.installed
-	$(PY) bench/national.py
+	DATABASE_URL=$(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/ektp_bench) $(PY) bench/scale.py
 
 # The operator's report page on emulated slow 3G (bench/offline_budget.py); needs Chromium.
 bench-offline: $(VENV)/.installed
