@@ -60,10 +60,10 @@ def progress_context(request, slug):
     return {"campaign": campaign, "form": form, "progress": progress}
 
 
-def _share_link(progress):
+def _share_link(progress, sets):
     """The day's summary for the coordinators' WhatsApp group."""
     tomorrow = whatsapp.tomorrows_visits(progress)
-    return whatsapp.wa_link(whatsapp.daily_summary(progress, tomorrow=tomorrow))
+    return whatsapp.wa_link(whatsapp.daily_summary(progress, tomorrow=tomorrow, sets=sets))
 
 
 def review_link(user, campaign) -> str | None:
@@ -88,11 +88,11 @@ def dashboard(request, slug):
     progress = context["progress"]
     context |= {
         "sentence": status_sentence(progress),
-        "sets_needed": sets_needed(progress),
+        "sets_needed": (sets := sets_needed(progress)),
         "next_places": next_places(progress),
         "map": maps.kabupaten_map(context["campaign"], progress),
         "charts": charts.dashboard_charts(progress),
-        "share": _share_link(progress),
+        "share": _share_link(progress, sets),
         "review_link": review_link(request.user, context["campaign"]),
         "may_propose": may_propose(request.user),
     }
@@ -116,8 +116,8 @@ def briefing(request, slug):
         "cumulative_chart": charts.cumulative_chart(progress, width=640, height=230),
         "map": maps.kabupaten_map(context["campaign"], progress),
         "rows": kecamatan_rows(progress),
-        "sets_needed": sets_needed(progress),
-        "share": _share_link(progress),
+        "sets_needed": (sets := sets_needed(progress)),
+        "share": _share_link(progress, sets),
     }
     return render(request, "reports/briefing.html", context)
 

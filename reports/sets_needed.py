@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 
 from campaigns.models import Campaign, Visit
 from devices.models import Device, DeviceState
+from reports.device_days import based_there
 from reports.progress import Progress, Status
 
 
@@ -29,7 +30,7 @@ def sets_working(campaign: Campaign, day: datetime.date) -> int:
     visiting = Visit.objects.filter(campaign=campaign).values("device")
     visits_that_day = Visit.objects.filter(device=OuterRef("pk"), date=day)
     return (
-        Device.objects.filter(Q(home_kecamatan__kabupaten=campaign.kabupaten) | Q(pk__in=visiting))
+        Device.objects.filter(Q(pk__in=based_there(campaign)) | Q(pk__in=visiting))
         .with_state(day)
         .filter(condition_on=DeviceState.Condition.WORKING)
         .filter(Q(mode_on=DeviceState.Mode.MOBILE) | Exists(visits_that_day))

@@ -51,10 +51,11 @@ def reminder_links(visit: Visit, form_url: str) -> list[tuple[str, str]]:
     return links
 
 
-def daily_summary(progress, *, tomorrow: list[Visit]) -> str:
+def daily_summary(progress, *, tomorrow: list[Visit], sets=None) -> str:
     """The day in a few lines for the coordinators' group: recorded, remaining, days left,
     needed a day, sets needed, tomorrow's places."""
     p = progress
+    sets = sets_needed(p) if sets is None else sets  # the page's own, when it has them
 
     def n(value):
         return "—" if value is None else number_format(value, decimal_pos=0, force_grouping=True)
@@ -74,7 +75,7 @@ def daily_summary(progress, *, tomorrow: list[Visit]) -> str:
         "deadline": date_format(p.campaign.target_date, "SHORT_DATE_FORMAT"),
         "needed": n(p.required_daily_rate),
         # "3 more than the 2 working today, to finish by 07/02/2024 (target date), 5 in all"
-        "sets": "; ".join(f"{s.headline}, {s.detail}" for s in sets_needed(p)) or "—",
+        "sets": "; ".join(f"{s.headline}, {s.detail}" for s in sets) or "—",
         "tomorrow": date_format(p.as_of + datetime.timedelta(days=1), "SHORT_DATE_FORMAT"),
         "places": places,
     }
