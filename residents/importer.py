@@ -166,7 +166,6 @@ def residents_import(
         )
 
     import_limits.refuse_unpacking_too_much(path, filename)
-    max_rows = settings.RESIDENT_IMPORT_MAX_ROWS
     result = ImportResult(filename=filename, dry_run=dry_run)
     with path.open("rb") as binary, transaction.atomic():
         rows = _rows(binary, filename)
@@ -178,42 +177,44 @@ def residents_import(
         checker.on_refused = refused_rows
         if refused_rows:
             refused_rows(1, header, [])
-        batch = []
-        for line, values in rows:
-            if not any(_text(v) for v in values):
-                continue  # blank lines
-            result.rows += 1
-            if result.rows > max_rows:
-                raise import_limits.too_many_rows(filename, max_rows)
-            if progress and result.rows % PROGRESS_ROWS == 0:
-                progress(result)
-            problems = _control_characters(line, values, column_names, columns)
-            if problems:
-                resident = None
-            else:
-                resident, problems = checker.check(line, _pick(values, columns))
-            for problem in problems:
-                if len(result.problems) < MAX_LISTED:
-                    result.problems.append(problem)
-            if resident is None:
-                result.refused += 1
-                if refused_rows:
-                    refused_rows(line, values, problems)
-                continue
-            if refused_rows:
-                resident.values = values  # a duplicate of an earlier batch is refused later
-            result.flagged += bool(problems)
-            batch.append(resident)
-            if len(batch) >= BATCH_SIZE:
-                _save(batch, checker, result)
-                batch = []
-        _save(batch, checker, result)
+        with _Saver(checker, result) as saver:
+            _read(rows, checker, saver, result, columns, column_names, progress, refused_rows)
         _baseline(campaign, checker, result, by)
         if dry_run:
             transaction.set_rollback(True)
         else:
             _audit(campaign, result, by)
     return result
+
+
+def _read(rows, checker, saver, result, columns, column_names, progress, refused_rows):
+    """Check each row, hand the good ones to the saver, list the refused ones."""
+    max_rows = settings.RESIDENT_IMPORT_MAX_ROWS
+    for line, values in rows:
+        if not any(_text(v) for v in values):
+            continue  # blank lines
+        result.rows += 1
+        if result.rows > max_rows:
+            raise import_limits.too_many_rows(result.filename, max_rows)
+        if progress and result.rows % PROGRESS_ROWS == 0:
+            progress(result)
+        problems = _control_characters(line, values, column_names, columns)
+        if problems:
+            resident = None
+        else:
+            resident, problems = checker.check(line, _pick(values, columns))
+        for problem in problems:
+            if len(result.problems) < MAX_LISTED:
+                result.problems.append(problem)
+        if resident is None:
+            result.refused += 1
+            if refused_rows:
+                refused_rows(line, values, problems)
+            continue
+        if refused_rows:
+            resident.values = values  # a duplicate of an earlier batch is refused later
+        result.flagged += bool(problems)
+        saver.add(resident)
 
 
 def _rows(binary, filename):
@@ -350,7 +351,11 @@ def _control_characters(line, values, column_name, columns):
 
     The value is shown only for the columns read: the others (NO_KK, ALAMAT) stay out of
     the result, which an import job keeps in the database."""
-    if not CONTROL_CHARACTERS.search("".join(v for v in values if isinstance(v, str))):
+    try:
+        joined = "".join(values)  # a CSV's row: text only
+    except TypeError:  # a spreadsheet's numbers and dates
+        joined = "".join(v for v in values if isinstance(v, str))
+    if not CONTROL_CHARACTERS.search(joined):
         return []  # one search a row: a million rows pass here
     problems = []
     for index, value in enumerate(values):
@@ -398,6 +403,9 @@ class _RowChecker:
             zip(["province_no", "kabupaten_no"], campaign.kabupaten_id.split("."), strict=True)
         )
         self.accepted_per_kecamatan = Counter()
+        # What a cell's text was read as: a list has few distinct dates, desa and statuses,
+        # and reading each again for every row is most of an import's time. Bounded.
+        self.dates, self.desa_found, self.married = {}, {}, {}
 
     def check(self, line, raw):
         problems = []
@@ -406,7 +414,7 @@ class _RowChecker:
             value = _text(raw.get(key)) if value is None else value
             problems.append(Problem(line, str(LABELS[key]), value, code, str(message), refused))
 
-        listed_birth = _date(raw.get("birth_date"))
+        listed_birth = _cached(self.dates, raw.get("birth_date"), _date)
         if raw.get("birth_date") not in (None, "") and listed_birth is None:
             problem("birth_date", "bad_date", gettext("Not a date: write 23/01/2007."))
         listed_sex = SEXES.get(_text(raw.get("sex")).lower())
@@ -434,11 +442,11 @@ class _RowChecker:
         if not name:
             problem("name", "required", gettext("The name is empty."))
         desa = self._desa(raw, problem)
-        if any(p.refused for p in problems):
+        if problems and any(p.refused for p in problems):
             return None, problems
         info = check.info
         birth_date = listed_birth or info.birth_date
-        married = MARITAL.get(_normal(_text(raw.get("marital_status"))), "")
+        married = _cached(self.married, raw.get("marital_status"), _marital)
         if not niks.is_wajib_ktp(
             birth_date, self.campaign.election_date, married=married == "kawin"
         ):
@@ -463,6 +471,17 @@ class _RowChecker:
 
     def _desa(self, raw, problem):
         """The desa by SIAK's numbers when the row has them, else by its code or name."""
+        get = raw.get
+        key = (get("desa_no"), get("kecamatan_no"), get("kabupaten_no"), get("province_no"),
+               get("desa"), get("kecamatan"))  # fmt: skip
+        desa = self.desa_found.get(key)
+        if desa is None:
+            desa = self._find_desa(raw, problem)
+            if desa is not None:  # only what was found: each refusal has its own message
+                _remember(self.desa_found, key, desa)
+        return desa
+
+    def _find_desa(self, raw, problem):
         if _text(raw.get("desa_no")):
             return self._desa_by_numbers(raw, problem)
         text = _text(raw.get("desa"))
@@ -530,6 +549,31 @@ class _RowChecker:
         return desa
 
 
+CACHE_SIZE = 50_000  # distinct cells remembered per kind; memory must stay flat
+
+
+def _remember(cache, key, value):
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+
+
+def _cached(cache, value, read):
+    """read(value), remembered in cache by the cell's value."""
+    try:
+        return cache[value]
+    except KeyError:
+        found = read(value)
+        _remember(cache, value, found)
+        return found
+    except TypeError:  # not hashable (no reader of files gives such a cell)
+        return read(value)
+
+
+def _marital(value):
+    return MARITAL.get(_normal(_text(value)), "")
+
+
 @dataclass(slots=True)
 class _Row:
     """A good row, lighter than a model instance: a million of them pass through."""
@@ -550,52 +594,130 @@ COLUMNS = ["campaign_id", "nik", "name", "sex", "birth_date", "marital_status", 
            "status", "flags"]  # fmt: skip
 
 
-def _save(batch, checker, result):
-    """Save a batch, refusing NIKs already in the campaign's list."""
-    if not batch:
-        return
-    campaign = checker.campaign
-    existing = set(
-        Resident.objects.filter(campaign=campaign, nik__in=[r.nik for r in batch]).values_list(
-            "nik", flat=True
-        )
-    )
-    fresh = []
-    for row in batch:
-        if row.nik not in existing:
-            fresh.append(row)
-            continue
-        result.refused += 1
-        message = gettext("This NIK is already in the campaign's list, or earlier in the file.")
-        problem = Problem(row.line, str(LABELS["nik"]), row.nik, "duplicate_nik", message, True)
-        if len(result.problems) < MAX_LISTED:
-            result.problems.append(problem)
-        if checker.on_refused:
-            checker.on_refused(row.line, row.values, [problem])
-    if connection.vendor == "postgresql":
-        # COPY is several times faster than INSERT for a million rows.
-        table, columns = Resident._meta.db_table, ", ".join(COLUMNS)
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+class _Saver:
+    """Saves the good rows as they come, refusing NIKs already in the campaign's list.
+
+    Every NIK saved, and every NIK of the campaign's list before the import, is marked in a
+    Bloom filter: a fixed array of bits (8 MB), so memory does not grow with the file. A NIK
+    it has not marked is new for certain and is written at once: on PostgreSQL into one COPY
+    that stays open, so that the database stores rows while the next ones are checked. A NIK
+    it may have marked waits; each BATCH_SIZE of those are looked up in the database (which
+    by then holds every row written) and refused there, or saved. About one in a thousand
+    new NIKs waits for nothing (the filter's false positives): a million rows, one look-up.
+    """
+
+    BITS = 26  # 2**26 bits, 8 MB; each NIK sets two, from two parts of its 64-bit hash
+
+    def __init__(self, checker, result):
+        self.checker, self.result, self.campaign = checker, result, checker.campaign
+        self.bits = bytearray(2**self.BITS // 8)
+        self.campaign_id, self.status = self.campaign.pk, str(Resident.Status.UNRECORDED)
+        self.waiting = []  # rows whose NIK may be in the list already
+        self.pending = []  # rows written but not yet sent (SQLite's bulk_create)
+        self.added = 0
+        self.postgresql = connection.vendor == "postgresql"
+        self.cursor = self.copying = self.copy = None
+
+    def __enter__(self):
+        for nik in (
+            Resident.objects.filter(campaign=self.campaign)
+            .values_list("nik", flat=True)
+            .iterator(chunk_size=10_000)
         ):
-            for r in fresh:
-                copy.write_row(
-                    (campaign.pk, r.nik, r.name, r.sex, r.birth_date, r.marital_status,
-                     r.desa_id, Resident.Status.UNRECORDED, json.dumps(r.flags))
-                )  # fmt: skip
-    else:
-        Resident.objects.bulk_create(
-            Resident(
-                campaign=campaign, nik=r.nik, name=r.name, sex=r.sex, birth_date=r.birth_date,
-                marital_status=r.marital_status, desa_id=r.desa_id, flags=r.flags,
-            )
-            for r in fresh
-        )  # fmt: skip
-    for row in fresh:
-        checker.accepted_per_kecamatan[row.kecamatan_id] += 1
-    result.accepted += len(fresh)
-    checker.seen.clear()  # the database knows these NIKs now
+            self._marked(nik)
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc_type is None:
+            self._settle()
+        self._flush(exc)  # an error cancels an open COPY, so the transaction can roll back
+
+    def add(self, row):
+        self.added += 1
+        if self.added % BATCH_SIZE == 0:
+            self.checker.seen.clear()  # NIKs further back are the filter's to find
+        if self._marked(row.nik):
+            self.waiting.append(row)
+            if len(self.waiting) >= BATCH_SIZE:
+                self._settle()
+        else:
+            self._write(row)
+
+    def _marked(self, nik):
+        """Whether the filter may have seen nik before; marks it."""
+        bits, mask, hashed = self.bits, 2**self.BITS - 1, hash(nik)
+        one, two = hashed & mask, (hashed >> self.BITS) & mask
+        byte_one, bit_one, byte_two, bit_two = one >> 3, 1 << (one & 7), two >> 3, 1 << (two & 7)
+        if bits[byte_one] & bit_one and bits[byte_two] & bit_two:
+            return True
+        bits[byte_one] |= bit_one
+        bits[byte_two] |= bit_two
+        return False
+
+    def _write(self, row):
+        if self.postgresql:
+            if self.copy is None:
+                # COPY is several times faster than INSERT for a million rows.
+                self.cursor = connection.cursor()
+                self.copying = self.cursor.cursor.copy(
+                    f"COPY {Resident._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN"
+                )
+                self.copy = self.copying.__enter__()
+            self.copy.write_row(
+                (self.campaign_id, row.nik, row.name, row.sex, row.birth_date,
+                 row.marital_status, row.desa_id, self.status,
+                 json.dumps(row.flags) if row.flags else "[]")
+            )  # fmt: skip
+        else:
+            self.pending.append(row)
+            if len(self.pending) >= BATCH_SIZE:
+                self._flush()
+        self.checker.accepted_per_kecamatan[row.kecamatan_id] += 1
+        self.result.accepted += 1
+
+    def _flush(self, exc=None):
+        """Every row written into the database, where a query finds it."""
+        if self.copy is not None:
+            self.copy = None
+            try:
+                self.copying.__exit__(type(exc) if exc else None, exc, None)
+            finally:
+                self.cursor.close()
+        if self.pending and exc is None:
+            Resident.objects.bulk_create(
+                Resident(
+                    campaign=self.campaign, nik=r.nik, name=r.name, sex=r.sex,
+                    birth_date=r.birth_date, marital_status=r.marital_status,
+                    desa_id=r.desa_id, flags=r.flags,
+                )
+                for r in self.pending
+            )  # fmt: skip
+        self.pending = []
+
+    def _settle(self):
+        """The waiting rows: refused if their NIK is in the list (or earlier in the file)."""
+        rows, self.waiting = self.waiting, []
+        if not rows:
+            return
+        self._flush()
+        taken = set(
+            Resident.objects.filter(
+                campaign=self.campaign, nik__in=[r.nik for r in rows]
+            ).values_list("nik", flat=True)
+        )
+        message = gettext("This NIK is already in the campaign's list, or earlier in the file.")
+        for row in rows:  # in the file's order: the first of two is saved
+            if row.nik not in taken:
+                taken.add(row.nik)
+                self._write(row)
+                continue
+            self.result.refused += 1
+            problem = Problem(row.line, str(LABELS["nik"]), row.nik, "duplicate_nik", message, True)
+            if len(self.result.problems) < MAX_LISTED:
+                self.result.problems.append(problem)
+            if self.checker.on_refused:
+                self.checker.on_refused(row.line, row.values, [problem])
+        self._flush()
 
 
 def _baseline(campaign, checker, result, by):
@@ -612,6 +734,8 @@ def _baseline(campaign, checker, result, by):
 
 
 def _text(value):
+    if type(value) is str:
+        return value.strip()  # a CSV's cells: the common case, a dozen times a row
     if value is None:
         return ""
     if isinstance(value, (datetime.date, datetime.datetime)):

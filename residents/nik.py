@@ -388,6 +388,7 @@ def is_pemilih_pemula(birth_date: date, campaign_start: date, election_date: dat
     )
 
 
+@functools.lru_cache(maxsize=4096)  # region codes repeat: every row of an import asks
 def _dotted(code: str) -> str:
     """ "530305" -> "53.03.05"; "5303" -> "53.03" (dotted input is kept)."""
     digits = code.replace(".", "").strip()
