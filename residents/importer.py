@@ -190,8 +190,10 @@ def residents_import(
 def _read(rows, checker, saver, result, columns, column_names, progress, refused_rows):
     """Check each row, hand the good ones to the saver, list the refused ones."""
     max_rows = settings.RESIDENT_IMPORT_MAX_ROWS
+    picked, width = list(columns.items()), max(columns.values()) + 1
     for line, values in rows:
-        if not any(_text(v) for v in values):
+        first = values[0] if values else None
+        if not (type(first) is str and first.strip()) and not any(_text(v) for v in values):
             continue  # blank lines
         result.rows += 1
         if result.rows > max_rows:
@@ -202,7 +204,11 @@ def _read(rows, checker, saver, result, columns, column_names, progress, refused
         if problems:
             resident = None
         else:
-            resident, problems = checker.check(line, _pick(values, columns))
+            if len(values) >= width:  # the usual row: every column read is there
+                raw = {key: values[index] for key, index in picked}
+            else:
+                raw = _pick(values, columns)
+            resident, problems = checker.check(line, raw)
         for problem in problems:
             if len(result.problems) < MAX_LISTED:
                 result.problems.append(problem)

@@ -243,7 +243,11 @@ def read_nik(nik: str, *, reference_date: date) -> NikInfo:
     The two-digit year gets the latest century that does not put the birth after
     ``reference_date``.
     """
-    nik = clean_nik(nik)
+    return _read_clean(clean_nik(nik), reference_date)
+
+
+def _read_clean(nik: str, reference_date: date) -> NikInfo:
+    """read_nik of a NIK that clean_nik has returned."""
     day_digits, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     sex: Sex = "P" if day_digits > 40 else "L"
     day = day_digits - 40 if sex == "P" else day_digits
@@ -305,7 +309,7 @@ def parse_nik(
       rounding; by default, true for an int. Whether it "matches no one" is the caller's call.
     """
     try:
-        info = read_nik(clean_nik(raw), reference_date=reference_date)
+        info = _read_clean(clean_nik(raw), reference_date)
     except NikError as error:
         return NikCheck(nik=None, info=None, error=error)
 
@@ -396,6 +400,8 @@ def _dotted(code: str) -> str:
 
 
 def _sex_letter(value: str | None) -> Sex | None:
+    if value == "L" or value == "P":
+        return value  # as the importer passes it, a million times
     text = (value or "").strip().upper().replace(" ", "-")
     if text in {"L", "LAKI-LAKI", "LAKI"}:
         return "L"
