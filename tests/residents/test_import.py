@@ -231,6 +231,22 @@ def test_a_duplicate_in_a_later_batch_is_found_in_the_database(tmp_path, campaig
     assert result.accepted == 4 and Resident.objects.count() == 4
 
 
+def test_a_nik_the_filter_may_have_seen_is_looked_up_not_refused(tmp_path, campaign, monkeypatch):
+    """The Bloom filter only sends NIKs to the database: with 8 bits every NIK looks seen,
+    and still each new one is saved, and only those in the list or earlier are refused."""
+    monkeypatch.setattr("residents.importer._Saver.BITS", 3)
+    monkeypatch.setattr("residents.importer.BATCH_SIZE", 3)
+    ResidentFactory(campaign=campaign, nik="5303051203900009")
+    lines = [HEADER] + [
+        f"53030512039{n:05d};Orang {n};L;12/03/1990;Kefamenanu Utara"
+        for n in (1, 2, 3, 4, 5, 6, 9, 7, 2, 8)
+    ]
+    result = run(campaign, write(tmp_path, lines))
+    assert problems(result) == {(8, "duplicate_nik", True), (10, "duplicate_nik", True)}
+    assert result.accepted == 8 and result.refused == 2
+    assert Resident.objects.filter(campaign=campaign).count() == 9
+
+
 def test_a_cell_with_a_control_character_refuses_its_row_by_line_and_column(tmp_path, campaign):
     """PostgreSQL's text cannot hold NUL: the row is refused, never a server error."""
     lines = [
