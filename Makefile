@@ -34,7 +34,8 @@ bench: $(VENV)/.installed
 bench-offline: $(VENV)/.installed
 	$(PY) bench/offline_budget.py
 
-# A million-row backlog list imported (bench/import_residents.py); ROWS=100000 for less.
+# A million-row SIAK list imported, against PostgreSQL's bare COPY of the same rows
+# (bench/import_residents.py, writes bench/RESULTS.md); ROWS=100000 for less.
 bench-import: $(VENV)/.installed
 	$(PY) bench/import_residents.py $(or $(ROWS),1000000)
 

@@ -175,6 +175,7 @@ def residents_import(
         result.columns = _columns_read(header, columns)
         checker = _RowChecker(campaign)
         checker.on_refused = refused_rows
+        checker.text_cells = Path(filename).suffix.lower() != ".xlsx"
         if refused_rows:
             refused_rows(1, header, [])
         with _Saver(checker, result) as saver:
@@ -412,6 +413,7 @@ class _RowChecker:
         # What a cell's text was read as: a list has few distinct dates, desa and statuses,
         # and reading each again for every row is most of an import's time. Bounded.
         self.dates, self.desa_found, self.married = {}, {}, {}
+        self.text_cells = False  # every cell is text (a CSV): the desa found are remembered
 
     def check(self, line, raw):
         problems = []
@@ -480,6 +482,8 @@ class _RowChecker:
         get = raw.get
         key = (get("desa_no"), get("kecamatan_no"), get("kabupaten_no"), get("province_no"),
                get("desa"), get("kecamatan"))  # fmt: skip
+        if not self.text_cells:  # a spreadsheet's 3 and 3.0 (or True and 1) are equal keys
+            return self._find_desa(raw, problem)
         desa = self.desa_found.get(key)
         if desa is None:
             desa = self._find_desa(raw, problem)
@@ -565,15 +569,16 @@ def _remember(cache, key, value):
 
 
 def _cached(cache, value, read):
-    """read(value), remembered in cache by the cell's value."""
+    """read(value), remembered in cache by the cell's text (a spreadsheet's 2 and 2.0 are
+    equal keys that read differently: numbers, dates and empty cells are read each time)."""
+    if type(value) is not str:
+        return read(value)
     try:
         return cache[value]
     except KeyError:
         found = read(value)
         _remember(cache, value, found)
         return found
-    except TypeError:  # not hashable (no reader of files gives such a cell)
-        return read(value)
 
 
 def _marital(value):
