@@ -221,6 +221,9 @@ def report(f):
     ]  # fmt: skip
     if "copy_seconds" in f:
         copy_rate = f["rows"] / f["copy_seconds"]
+        if copy_rate < RATE_GOAL:  # the database's own limit on this machine is below it
+            name, value, goal = table[3]
+            table[3] = (name, value, f"{goal}; bare COPY itself: {copy_rate:,.0f}")
         ratio = f["copy_seconds"] / f["seconds"]
         table += [
             ("Bare COPY of the same rows", f"{f['copy_seconds']:.1f} s ({copy_rate:,.0f} rows/s, "
@@ -233,8 +236,8 @@ def report(f):
         "<!-- import:begin -->",
         "## The import of a backlog list (`bench/import_residents.py`)",
         "",
-        f"{f['vendor']}, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores shared with other "
-        "work. The import is residents.importer (the SIAK file read, every row checked, saved",
+        f"{f['vendor']}, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores shared with other work.",
+        "The import is residents.importer (the SIAK file read, every row checked, saved",
         "with COPY, the baseline ledger entries and the audit entry, one transaction); bare COPY",
         "streams the nine columns the import wrote, as COPY text, into the same emptied table.",
         "",
