@@ -26,7 +26,6 @@ are left alone, but then the emptying between runs is a DELETE, slower than TRUN
 
 import datetime
 import os
-import re
 import resource
 import sys
 import tempfile
@@ -43,6 +42,8 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.results import write_section  # noqa: E402
 
 KABUPATEN = "53.03"  # Timor Tengah Utara
 RATE_GOAL, COPY_GOAL = 50_000, 0.25
@@ -233,7 +234,6 @@ def report(f):
              + ("" if ratio >= COPY_GOAL else f", {ratio / COPY_GOAL:.0%} of it")),
         ]  # fmt: skip
     lines = [
-        "<!-- import:begin -->",
         "## The import of a backlog list (`bench/import_residents.py`)",
         "",
         f"{f['vendor']}, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores shared with other work.",
@@ -244,16 +244,8 @@ def report(f):
         "| figure | measured | goal |",
         "| --- | --- | --- |",
         *[f"| {a} | {b} | {c} |" for a, b, c in table],
-        "<!-- import:end -->",
     ]
-    block = "\n".join(lines)
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    if "<!-- import:begin -->" in text:
-        text = re.sub(r"<!-- import:begin -->.*<!-- import:end -->", block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
+    block = write_section("import", lines)
     print(block)
 
 

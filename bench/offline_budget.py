@@ -9,7 +9,6 @@ first caching; ≤ 5 KB per submission; ≤ 5 s from the tap to "saved"; offline
 """
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -21,6 +20,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.results import write_section  # noqa: E402
+
 PYTHON = sys.executable
 SLOW_3G = {
     "offline": False,
@@ -177,7 +179,6 @@ def report(figures):
         ('Offline: tap to "waiting to send"', f"{figures['tap_to_waiting_s']:.2f} s", "≤ 1 s"),
     ]
     lines = [
-        "<!-- offline:begin -->",
         "## The operator's report page on slow 3G (`bench/offline_budget.py`)",
         "",
         "360×740 Chromium, 400 ms latency, 500 kbit/s each way (Chrome DevTools' emulation, which",
@@ -187,16 +188,8 @@ def report(figures):
         "| figure | measured | budget |",
         "| --- | --- | --- |",
         *[f"| {a} | {b} | {c} |" for a, b, c in rows],
-        "<!-- offline:end -->",
     ]
-    block = "\n".join(lines)
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    if "<!-- offline:begin -->" in text:
-        text = re.sub(r"<!-- offline:begin -->.*<!-- offline:end -->", block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
+    block = write_section("offline", lines)
     print(block)
 
 

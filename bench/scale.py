@@ -28,8 +28,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.results import write_section  # noqa: E402
+
 PYTHON = sys.executable
 RESIDENTS = int(os.environ.get("RESIDENTS", 4_000_000))
+IMPORT_ROWS = int(os.environ.get("IMPORT_ROWS", 1_000_000))
 REPEATS = int(os.environ.get("REPEATS", 20))
 TTU = "53.03"
 PASSWORD = "bench-2024"
@@ -121,29 +124,26 @@ def main():
         "reports": int(sql(whole, "select count(*) from reports_dailyreport")),
         "database": sql(whole, f"select pg_size_pretty(pg_database_size('{whole}'))"),
     }
-    extra = run_others(whole, steps)
+    run_others(prefix, whole, steps)
     if os.environ.get("KEEP") != "1":
         for name in [whole, *alone.values(), base]:
             run("dropdb", *psql_args(), "--if-exists", name)
     steps["total"] = time.perf_counter() - began
     pairs = list(zip(slugs, (TTU, largest), strict=True))
-    write(country, single, pairs, seeded.strip(), sizes, steps, extra)
+    write(country, single, pairs, seeded.strip(), sizes, steps)
 
 
-def run_others(whole, steps):
-    """The load test and the import, when their benchmarks are there."""
-    extra = {}
-    for label, module in [("load", "bench.load_reports"), ("import", "bench.import_residents")]:
-        try:
-            __import__(module)
-        except ImportError:
-            continue
+def run_others(prefix, whole, steps):
+    """The import against bare COPY (bench/import_residents.py, a database of its own) and
+    the report submissions under load (bench/load_reports.py, against the whole country).
+    Each writes its own section of bench/RESULTS.md."""
+    mark = time.perf_counter()
+    run(PYTHON, "bench/import_residents.py", str(IMPORT_ROWS), db=f"{prefix}_import")
+    steps[f"import of {IMPORT_ROWS:,} rows and bare COPY"] = time.perf_counter() - mark
+    if (ROOT / "bench" / "load_reports.py").exists():
         mark = time.perf_counter()
-        entry = getattr(sys.modules[module], "bench_from_scale", None)
-        if entry:
-            extra[label] = entry(database_url(whole))
-            steps[label] = time.perf_counter() - mark
-    return extra
+        run(PYTHON, "bench/load_reports.py", db=whole)
+        steps["report submissions under load"] = time.perf_counter() - mark
 
 
 # --- Inside one database -----------------------------------------------------------------------
@@ -261,12 +261,11 @@ def percentile(values, p):
 # --- The report ----------------------------------------------------------------------------
 
 
-def write(country, single, pairs, seeded, sizes, steps, extra):
+def write(country, single, pairs, seeded, sizes, steps):
     import platform
 
     ms = "{:.0f}".format
     lines = [
-        "<!-- scale:begin -->",
         "## The whole country at once (`make bench`, bench/scale.py)",
         "",
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores; PostgreSQL; "
@@ -301,17 +300,7 @@ def write(country, single, pairs, seeded, sizes, steps, extra):
             f"{figure['queries']} |"
         )
     lines += ["", "Time taken: " + ", ".join(f"{k} {v:.0f} s" for k, v in steps.items()) + "."]
-    lines.append("<!-- scale:end -->")
-    section = "\n".join(lines)
-    results = ROOT / "bench" / "RESULTS.md"
-    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
-    if "<!-- scale:begin -->" in text:
-        head, rest = text.split("<!-- scale:begin -->", 1)
-        text = head + section + rest.split("<!-- scale:end -->", 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    results.write_text(text, encoding="utf-8")
-    print(section)
+    print(write_section("scale", lines))
 
 
 def mark(ratio, goal):
