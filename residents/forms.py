@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import CountField, ServiceErrorsMixin
+from campaigns.forms import CountField, PlainSelect, ServiceErrorsMixin
 from campaigns.models import NOTE_MAX_LENGTH, OperatorScope
 from regions.models import Desa
 from residents.models import MAX_LEDGER_CHANGE, BacklogEntry, Resident
@@ -110,7 +110,10 @@ class ResidentFilter(django_filters.FilterSet):
         label=_("Status"), choices=Resident.Status.choices, empty_label=_("Any status")
     )
     desa = django_filters.ChoiceFilter(
-        label=_("Village"), field_name="desa_id", empty_label=_("All villages")
+        label=_("Village"),
+        field_name="desa_id",
+        empty_label=_("All villages"),
+        widget=PlainSelect,
     )
 
     class Meta:
