@@ -1,4 +1,4 @@
-.PHONY: run test bench bench-offline bench-import lint format messages clean backup restore
+.PHONY: run test bench bench-offline bench-import bench-load lint format messages clean backup restore
 # Local development only: production sets its own environment (see README.md).
 export DEBUG ?= True
 PYTHON ?= python3
@@ -38,6 +38,13 @@ bench-offline: $(VENV)/.installed
 # (bench/import_residents.py, writes bench/RESULTS.md); ROWS=100000 for less.
 bench-import: $(VENV)/.installed
 	$(PY) bench/import_residents.py $(or $(ROWS),1000000)
+
+# Report submissions under load against gunicorn, as a ratio to a bare view
+# (bench/load_reports.py): DATABASE_URL=postgres://.../bench_load_x, a throwaway database
+# that holds today's visits (seed_demo or seed_scale); it keeps the load users and reports.
+bench-load: $(VENV)/.installed
+	@case "$(DATABASE_URL)" in postgres*://*) ;; *) echo "Set DATABASE_URL=postgres://..." >&2; exit 2;; esac
+	$(PY) bench/load_reports.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
