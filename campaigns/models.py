@@ -171,7 +171,10 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
     def saved_version(self) -> int | None:
-        saved = type(self)._default_manager.filter(pk=self.pk).values_list("version").first()
+        # Unordered: a model's default ordering (a report's by its visit's date) would join.
+        saved = (
+            type(self)._default_manager.filter(pk=self.pk).order_by().values_list("version").first()
+        )
         return saved[0] if saved else None
 
 

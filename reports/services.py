@@ -44,8 +44,36 @@ def daily_report_save(
     """
     # Lock the visit: two first submissions (a double tap, a retry after a dropped
     # connection) queue here, and the second finds the first's report and edits it.
-    visit = Visit.objects.select_for_update().select_related("campaign").get(pk=visit.pk)
-    report = DailyReport.objects.filter(visit=visit).first()
+    visit = _locked(visit)
+    return _save_locked(
+        visit=visit,
+        report=_report_of(visit),
+        data=data,
+        by=by,
+        reason=reason,
+        confirmed=confirmed,
+        version=version,
+    )
+
+
+def _locked(visit: Visit) -> Visit:
+    """The visit, locked until the transaction ends, with its campaign read but not locked:
+    locking the campaign's row too would make every report of the campaign wait for the
+    one being saved (under load, operators of one regency sending at once queue behind one
+    another). A campaign closed at the same instant takes the report as sent just before."""
+    return Visit.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=visit.pk)
+
+
+def _report_of(visit: Visit) -> DailyReport | None:
+    """The locked visit's report, its visit the one in hand (full_clean reads it)."""
+    report = DailyReport.objects.filter(visit=visit).order_by().first()
+    if report is not None:
+        report.visit = visit
+    return report
+
+
+def _save_locked(*, visit, report, data, by, reason, confirmed, version) -> DailyReport:
+    """daily_report_save once the visit is locked (with its campaign) and its report read."""
     daily_report_check_may_change(visit=visit, report=report, by=by, reason=reason)
     if report and all(getattr(report, field) == data[field] for field in REPORT_FIELDS):
         return report
@@ -54,7 +82,12 @@ def daily_report_save(
     report = report or DailyReport(visit=visit, created_by=by)
     for field in REPORT_FIELDS:
         setattr(report, field, data[field])
-    report.full_clean()
+    # The visit is locked and the user is the one sending: no query to check they exist.
+    # One report a visit is the lock's to keep (and the database's unique index), and the
+    # check constraint is clean()'s first rule: neither needs a query of its own here.
+    report.full_clean(
+        exclude=["visit", "created_by"], validate_unique=False, validate_constraints=False
+    )
 
     review_reason = outlier_reason(visit=visit, recorded_count=report.recorded_count)
     count_check_confirmed(field="recorded_count", reason=review_reason, confirmed=confirmed)
@@ -86,7 +119,7 @@ def daily_report_submit(
     saved since, the version check shows both, as for any stale form.
     """
     # Lock the visit first: two sends of one id (Background Sync and the page) queue here.
-    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    visit = _locked(visit)
     done = ReportSubmission.objects.select_related("report").filter(pk=submission_id).first()
     if done is not None:
         if done.report.visit_id != visit.pk:
@@ -94,13 +127,20 @@ def daily_report_submit(
                 _("This send belongs to another visit."), code="submission_reused"
             )
         return done.report
-    report = DailyReport.objects.filter(visit=visit).first()
+    report = _report_of(visit)
     if after is not None and report is not None:
         previous = ReportSubmission.objects.filter(pk=after, report=report).first()
         if previous is not None and previous.version == report.version:
             version = report.version
-    report = daily_report_save(
-        visit=visit, data=data, by=by, reason=reason, confirmed=confirmed, version=version
+    # The visit locked once: daily_report_save's own steps, without locking it again.
+    report = _save_locked(
+        visit=visit,
+        report=report,
+        data=data,
+        by=by,
+        reason=reason,
+        confirmed=confirmed,
+        version=version,
     )
     try:
         with transaction.atomic():

@@ -61,7 +61,10 @@ def visits_today(request):
 @permission_required("campaigns.view_visit", raise_exception=True)
 def visit_report(request, visit_id):
     visit = get_object_or_404(_visits_for(request.user), pk=visit_id)
-    report = DailyReport.objects.filter(visit=visit).first()
+    try:
+        report = visit.report  # read with the visit (_visits_for)
+    except DailyReport.DoesNotExist:
+        report = None
     rules = daily_report_rules(visit=visit, report=report, user=request.user)
     if request.method == "POST" and not may_report(request.user):
         raise PermissionDenied
@@ -70,8 +73,11 @@ def visit_report(request, visit_id):
         # Kept on a shared phone by someone else, now sent with this user's session.
         message = _("Typed by %(user)s: log in as %(user)s to send it.") % {"user": sender}
         return JsonResponse({"status": "refused", "message": message}, status=403)
-    marked = marked_at_visit(visit=visit, user=request.user)
-    form = DailyReportForm(request.POST or None, initial=_initial(report, marked["count"]))
+    if request.method == "POST":
+        form, marked = DailyReportForm(request.POST), None  # the names only if shown again
+    else:
+        marked = marked_at_visit(visit=visit, user=request.user)
+        form = DailyReportForm(initial=_initial(report, marked["count"]))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,7 +90,9 @@ def visit_report(request, visit_id):
         else:
             message = _("Report saved: %(count)s recorded.") % {"count": saved.recorded_count}
             if _wants_json(request):
-                # What the page needs to show itself as saved without loading itself again.
+                # What the page needs to show itself as saved without loading itself again:
+                # of the names marked here, only how many (one COUNT, not the list).
+                marked_count = marked_at_visit(visit=visit, user=request.user, limit=0)["count"]
                 return JsonResponse(
                     {
                         "status": "saved",
@@ -92,7 +100,7 @@ def visit_report(request, visit_id):
                         "version": saved.version,
                         "badge": _("Reported: %(count)s recorded")
                         % {"count": intcomma(saved.recorded_count)},
-                        "below_marked": saved.recorded_count < marked["count"],
+                        "below_marked": saved.recorded_count < marked_count,
                     }
                 )
             messages.success(request, message)
@@ -105,12 +113,14 @@ def visit_report(request, visit_id):
         # Shown, not sent: a closed campaign's values with the reason (a POST got it too).
         for field in form.fields.values():
             field.disabled = True
+    if marked is None:
+        marked = marked_at_visit(visit=visit, user=request.user)
     context = {
         "visit": visit,
         "report": report,
         "form": form if may_report(request.user) else None,
         "rules": rules,
-        "changes": report_changes(report, request.user) if report else [],
+        "history": report_changes(report, request.user) if report else None,
         "conflict": conflict,
         # Names marked recorded here and the count typed stay independent (people without
         # a name on the list are recorded too); a count below the names is flagged.

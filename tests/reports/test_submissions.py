@@ -4,11 +4,13 @@ refused with the reason to show on the phone."""
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import DailyReport
-from tests.factories import UserFactory, VisitFactory
+from tests.factories import DailyReportFactory, UserFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -135,3 +137,36 @@ def test_a_send_typed_by_someone_else_on_a_shared_phone_is_refused(client, opera
     assert refused.json()["message"] == "Diisi oleh ani: masuk sebagai ani untuk mengirimnya."
     assert not DailyReport.objects.exists()
     assert send(client, visit, uuid.uuid4(), sender="operator").json()["status"] == "saved"
+
+
+# The queries of one send from the page's script, a correction of a saved report: the session
+# and the user, the permissions, the operator's area, the visit with its report; then the
+# service's: the visit locked once (not its campaign), the send's id, the report, the previous
+# send, the campaign's best day, the version, the report and its history row, the send
+# recorded; how many names are marked at the visit; and the savepoints. It was 34 before the
+# load benchmark (bench/load_reports.py) looked at it: the visit locked and its report read
+# twice, full_clean's queries for what the lock already guarantees, the names listed in full.
+QUERIES_PER_SEND = 22
+
+
+def test_a_send_runs_the_same_few_queries_however_often_the_report_was_corrected(
+    client, operator_user, visit, campaign
+):
+    client.force_login(operator_user)
+    sends = [uuid.uuid4() for _ in range(13)]
+    send(client, visit, sends[0], recorded_count="60")
+    with CaptureQueriesContext(connection) as early:
+        second = send(client, visit, sends[1], after=sends[0], recorded_count="61")
+    assert second.json()["status"] == "saved"
+    for n in range(2, 12):  # corrected all day, as under load
+        sent = send(client, visit, sends[n], after=sends[n - 1], recorded_count=str(60 + n))
+        assert sent.json()["status"] == "saved"
+    DailyReportFactory.create_batch(5, visit__campaign=campaign, recorded_count=70)
+
+    with CaptureQueriesContext(connection) as later:
+        answer = send(client, visit, sends[12], after=sends[11], recorded_count="65")
+
+    assert answer.json()["status"] == "saved"
+    assert len(later) == len(early) <= QUERIES_PER_SEND
+    report = DailyReport.objects.get(visit=visit)
+    assert (report.recorded_count, report.version, report.history.count()) == (65, 13, 13)
