@@ -28,6 +28,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -192,6 +193,15 @@ def knee(steps: list[dict]) -> dict | None:
     return best
 
 
+def peak(steps: list[dict]) -> dict | None:
+    """The step with the most requests a second among those without a failure."""
+    return max(
+        (s for s in steps if s["requests"] and not s["failures"]),
+        key=lambda s: s["rps"],
+        default=None,
+    )
+
+
 def measure(
     database_url: str,
     *,
@@ -278,19 +288,22 @@ def _table(steps: list[dict], names: list[str]) -> list[str]:
 
 
 def write_results(figures: dict) -> str:
-    lines = [
-        MARKERS[0],
-        "## Report submissions under load (`bench/load_reports.py`)",
-        "",
+    setup = (
         f"{figures['cores']} cores shared by gunicorn, PostgreSQL and locust, "
-        f"{time.strftime('%Y-%m-%d %H:%M')}. gunicorn.conf.py with {figures['workers']} sync "
-        "workers, production settings (DEBUG off, access log on) plus a bare view; one locust "
-        "process (FastHttpUser). "
+        f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC. gunicorn.conf.py with "
+        f"{figures['workers']} sync workers (none replaced during the run), production "
+        "settings (DEBUG off, access log on) plus a bare view; one locust process (FastHttpUser). "
         f"{figures['users']} operators on {figures['visits']} of today's visits; busy users "
         f"without pauses, {figures['step_seconds']} s a step. The report flow: open the "
         "report form, send it as the page's script does (JSON answer, a new count each time: "
         "a correction with its history row); each user logged in once before the steps. The "
-        "knee: the last step with no failure and a p95 at most twice the first step's.",
+        "knee: the last step with no failure and a p95 at most twice the first step's."
+    )
+    lines = [
+        MARKERS[0],
+        "## Report submissions under load (`bench/load_reports.py`)",
+        "",
+        textwrap.fill(setup, width=95),
         "",
     ]
     for n, result in enumerate(figures["rounds"], 1):
@@ -313,6 +326,16 @@ def write_results(figures: dict) -> str:
         ]
         if bare.get("locust_cpu_warning") or report.get("locust_cpu_warning"):
             lines.append("locust warned that its own CPU was saturated in this round.")
+        bare_peak, report_peak = peak(bare["steps"]), peak(report["steps"])
+        if bare_peak and report_peak:
+            lines += [
+                "",
+                f"Peak (any step without failure): bare view {bare_peak['rps']:.1f} "
+                f"requests/s at {bare_peak['users']} users, report flow "
+                f"{report_peak['rps']:.1f} at {report_peak['users']} users "
+                f"(p95 {_ms(report_peak['p95_ms'])} ms): "
+                f"{report_peak['rps'] / bare_peak['rps']:.0%}.",
+            ]
         if bk and rk:
             sends = rk["by_name"].get("report send", {}).get("rps", 0)
             lines += [
@@ -321,7 +344,9 @@ def write_results(figures: dict) -> str:
                 f"flow {rk['rps']:.1f} requests/s ({sends:.1f} sends/s) at {rk['users']} users. "
                 f"**Ratio {result['ratio']:.0%}** (goal ≥ 25 %: "
                 f"{'met' if result['ratio'] >= 0.25 else 'missed'}); sends alone "
-                f"{sends / bk['rps']:.0%}; report flow errors: {result['errors']} (goal 0).",
+                f"{sends / bk['rps']:.0%}; report flow errors: {result['errors']} (goal 0). "
+                f"A request of the report flow costs the server about "
+                f"{bk['rps'] / rk['rps']:.0f} bare requests.",
             ]
         else:
             lines += ["", "No knee: the first step failed already."]
