@@ -34,6 +34,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.results import write_section  # noqa: E402
+
 PYTHON = sys.executable
 PASSWORD = "load-bench-2024"
 USERNAME = "load-op-{}"
@@ -43,7 +46,6 @@ STEP_SECONDS = 20
 # workers keep both cores busy while some wait on the database; gunicorn.conf.py's default
 # (2 × cores + 1 = 5) is for a machine whose cores serve pages alone.
 WORKERS = 4
-MARKERS = ("<!-- load:begin -->", "<!-- load:end -->")
 
 
 def prepare(count: int) -> list[dict]:
@@ -300,7 +302,6 @@ def write_results(figures: dict) -> str:
         "knee: the last step with no failure and a p95 at most twice the first step's."
     )
     lines = [
-        MARKERS[0],
         "## Report submissions under load (`bench/load_reports.py`)",
         "",
         textwrap.fill(setup, width=95),
@@ -351,16 +352,7 @@ def write_results(figures: dict) -> str:
         else:
             lines += ["", "No knee: the first step failed already."]
         lines.append("")
-    lines.append(MARKERS[1])
-    block = "\n".join(lines)
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    if MARKERS[0] in text:
-        start, end = text.index(MARKERS[0]), text.index(MARKERS[1]) + len(MARKERS[1])
-        text = text[:start] + block + text[end:]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
+    block = write_section("load", lines)
     print(block)
     return block
 
