@@ -76,6 +76,11 @@ def seed_scale(*, residents=2_000_000, seed=2024, campaigns=None, only=None, tod
     ]  # a kabupaten without desa in the data has no one to record
     with transaction.atomic():
         made = _write(plans, start, seed)
+    if connection.vendor == "postgresql":
+        # As a database in use would be: the planner's statistics of the new rows (and of
+        # the expression indexes), without waiting for autovacuum.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return made
 
 
