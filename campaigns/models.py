@@ -32,8 +32,17 @@ class CampaignQuerySet(models.QuerySet):
     def past_but_not_closed(self, today):
         """Campaigns whose last day (the extension date, else the target) is before `today`
         and whose status still says otherwise: what `close_campaigns` closes."""
-        past = Q(extension_date__lt=today) | Q(extension_date__isnull=True, target_date__lt=today)
-        return self.filter(past).exclude(status=Campaign.Status.CLOSED)
+        return self.filter(_past(today)).exclude(status=Campaign.Status.CLOSED)
+
+    def open_on(self, today):
+        """Campaigns not closed on `today`: Campaign.is_closed in SQL (neither closed by
+        status nor past their last day)."""
+        return self.exclude(_past(today)).exclude(status=Campaign.Status.CLOSED)
+
+
+def _past(today):
+    """The last day (the extension date, else the target) is before `today`."""
+    return Q(extension_date__lt=today) | Q(extension_date__isnull=True, target_date__lt=today)
 
 
 class Campaign(models.Model):

@@ -210,8 +210,8 @@ def _progress(campaign, as_of, *, kecamatan, daily, missing, reports) -> Progres
         required_daily_rate=_round(required),
         required_daily_rate_extension=_round(required_extension),
         projected_completion_date=projected,
-        devices_needed=sets_needed(required, per_device),
-        devices_needed_extension=sets_needed(required_extension, per_device),
+        devices_needed=sets_for_rate(required, per_device),
+        devices_needed_extension=sets_for_rate(required_extension, per_device),
         status=status_for(campaign, remaining, projected),
         missing_reports=missing,
         kecamatan=kecamatan,
@@ -223,7 +223,7 @@ def _progress(campaign, as_of, *, kecamatan, daily, missing, reports) -> Progres
     )
 
 
-def sets_needed(required_daily_rate, per_device_daily_rate) -> int | None:
+def sets_for_rate(required_daily_rate, per_device_daily_rate) -> int | None:
     """The sets it takes to record `required_daily_rate` a day at one set's daily rate:
     ceil(required / per set); None when either is unknown. The one home of "sets needed":
     to the target date and to the extension alike.
@@ -368,9 +368,15 @@ def _daily_totals(ids, as_of):
     return daily
 
 
+def unreported_before(visits, day):
+    """The visits dated before `day` without a report: late data. The one home of "late", for
+    the progress, the late-reports page and the reminders alike."""
+    return visits.filter(date__lt=day, report__isnull=True)
+
+
 def _missing_reports(ids, as_of):
     visits = (
-        Visit.objects.filter(campaign__in=ids, date__lt=as_of, report__isnull=True)
+        unreported_before(Visit.objects.filter(campaign__in=ids), as_of)
         .with_place()
         .order_by("date", "kecamatan__name", "device__code")
     )

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from campaigns.models import Campaign, Visit
 from reports import whatsapp
-from reports.progress import campaign_progress
+from reports.progress import campaigns_progress, unreported_before
 
 KOORDINATOR_GROUP = "Koordinator"  # made by campaigns' migration 0003_roles
 
@@ -28,8 +28,8 @@ def late_visits(today: datetime.date):
     """Visits of running campaigns dated before today with no report, with their operators."""
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     return (
-        Visit.objects.of_open_campaigns()
-        .filter(date__lt=today, report__isnull=True)
+        # Campaigns past their last day take no report: nobody is reminded of one.
+        unreported_before(Visit.objects.filter(campaign__in=Campaign.objects.open_on(today)), today)
         .with_place()
         .prefetch_related(Prefetch("operators", queryset=users, to_attr="reachable_operators"))
         .order_by("date", "kecamatan__name", "device__code")
@@ -120,11 +120,12 @@ def _digest(today, late, site_url):
     for visit in late:
         late_by_campaign[visit.campaign_id].append(visit)
     parts = []
-    campaigns = Campaign.objects.exclude(status=Campaign.Status.CLOSED).filter(
-        start_date__lte=today
-    )
-    for campaign in campaigns.select_related("kabupaten").order_by("name"):
-        progress = campaign_progress(campaign=campaign, as_of=today)
+    campaigns = Campaign.objects.open_on(today).filter(start_date__lte=today)
+    # Every campaign's numbers in the same grouped queries (reports.progress).
+    for progress in campaigns_progress(
+        campaigns=campaigns.select_related("kabupaten").order_by("name"), as_of=today
+    ):
+        campaign = progress.campaign
         tomorrow = whatsapp.tomorrows_visits(progress)
         parts.append(whatsapp.daily_summary(progress, tomorrow=tomorrow))
         dashboard = site_url + reverse("campaigns:dashboard", args=[campaign.slug])

@@ -15,6 +15,7 @@ from campaigns.models import Campaign, Visit
 from reports import services, whatsapp
 from reports.forms import DailyReportForm
 from reports.models import DailyReport
+from reports.progress import unreported_before
 from reports.rules import daily_report_rules, is_operator, may_report
 from reports.selectors import report_changes
 from residents.selectors import marked_at_visit
@@ -192,7 +193,7 @@ def late_reports(request):
         campaign = get_object_or_404(Campaign, slug=slug)
         visits = visits.filter(campaign=campaign)
     late = (
-        visits.filter(date__lt=today, report__isnull=True)
+        unreported_before(visits, today)
         .prefetch_related(operators)
         .order_by("kecamatan__name", "device__code", "date")
     )

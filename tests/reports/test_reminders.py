@@ -78,3 +78,18 @@ def test_a_closed_campaigns_late_visits_are_not_reminded(late, mailoutbox):
     Campaign.objects.filter(pk=late.campaign_id).update(status=Campaign.Status.CLOSED)
     run()
     assert mailoutbox == []
+
+
+def test_a_campaign_past_its_last_day_is_not_reminded_though_its_status_says_running(
+    late, koordinator_user, mailoutbox
+):
+    """It takes no report any more (Campaign.is_closed) even before close_campaigns runs."""
+    koordinator_user.email = "kapolres@example.id"
+    koordinator_user.save()
+    today = timezone.localdate()
+    Campaign.objects.filter(pk=late.campaign_id).update(
+        start_date=today - 20 * DAY, target_date=today - DAY, extension_date=None
+    )
+    run()
+    assert [m.to for m in mailoutbox] == [["kapolres@example.id"]]  # the digest alone
+    assert late.campaign.name not in mailoutbox[0].body
