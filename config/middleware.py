@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib.sessions import middleware as sessions
+from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.deprecation import MiddlewareMixin
@@ -28,6 +29,26 @@ class ChosenLanguageMiddleware(MiddlewareMixin):
     def process_response(self, request, response):
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL byte in a request's address (path or query) is answered 400, before any view.
+
+    PostgreSQL's text cannot hold one: every lookup by a slug, a code or a search term that
+    carried it raised a server error. Forms refuse NULs in what is posted (Django's
+    ProhibitNullCharactersValidator); the address had no such guard.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.GET.lists()
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in query
+        ):
+            raise BadRequest("A NUL byte in the address.")
+        return self.get_response(request)
 
 
 class NoStoreMiddleware:

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "config.middleware.NoStoreMiddleware",
     "config.middleware.SessionMiddleware",  # Django's, leaving the session alone on a 5xx
     "config.middleware.ChosenLanguageMiddleware",
+    "config.middleware.RefuseNulMiddleware",  # after the language: its 400 page is the user's
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

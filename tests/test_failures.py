@@ -87,6 +87,23 @@ def test_a_malformed_upload_gets_the_400_page_in_indonesian(quiet_client, operat
     assert_error_page(response, 400, "Bad request")
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/visits/late/?campaign=%00",  # a slug looked up: PostgreSQL refused the NUL, a 500
+        "/provinces/%00/",  # a code in the path
+        "/campaigns/?provinsi=53%00",
+        "/visits/today/?x%00=1",  # in a parameter's name too
+    ],
+)
+def test_a_nul_byte_in_the_address_gets_the_400_page_not_a_server_error(
+    quiet_client, koordinator_user, url
+):
+    quiet_client.force_login(koordinator_user)
+    assert_error_page(quiet_client.get(url), 400, "Bad request")
+
+
 def test_403_is_indonesian(quiet_client, koordinator_user, visit):
     quiet_client.force_login(koordinator_user)
     response = quiet_client.post(reverse("visits:report", args=[visit.pk]), {})

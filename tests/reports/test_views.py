@@ -355,3 +355,13 @@ def test_the_offline_script_reads_visit_ids_as_written_not_as_numbers(
 
     assert 'data-visit="4411"' in form and 'data-outbox="4411"' in form
     assert 'data-outbox-visit="4411"' in today
+
+
+def test_the_plan_shows_a_nik_typed_in_a_site_name_masked_to_a_koordinator(
+    client, koordinator_user, campaign
+):
+    visit_on(campaign, 1, site_name="Rumah 5303051203900001")
+    client.force_login(koordinator_user)
+    page = client.get(reverse("campaigns:plan", args=[campaign.slug])).content.decode()
+    assert "Rumah 53xxxxxxxxxx0001" in page
+    assert "5303051203900001" not in page
